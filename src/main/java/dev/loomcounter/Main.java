@@ -1,0 +1,39 @@
+package dev.loomcounter;
+
+import dev.loomcounter.server.ServerCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code loom-counter server [flags]} and {@code loom-counter client [flags]}. */
+@Command(name = "loom-counter", mixinStandardHelpOptions = true, version = "loom-counter 1.0",
+        description = "A counting server on virtual threads and structured concurrency (JDK 25).",
+        subcommands = {ServerCommand.class})
+public final class Main {
+
+    /** picocli's exit code for a bad flag or value, and ours. */
+    public static final int USAGE_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code, without exiting: tests call this. */
+    public static int run(String... args) {
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        // A bad flag gets one line that names it, not a page of usage: --help is there for that.
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            CommandLine failed = exception.getCommandLine();
+            failed.getErr().println(failed.getCommandName() + ": " + exception.getMessage()
+                    + " (see " + failed.getCommandSpec().qualifiedName() + " --help)");
+            return USAGE_ERROR;
+        });
+        return commandLine;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.loomcounter.server;
+
+import dev.loomcounter.counting.RequestCounter;
+import dev.loomcounter.counting.SubtaskGauge;
+import dev.loomcounter.counting.Work;
+import dev.loomcounter.log.Log;
+import dev.loomcounter.protocol.ErrorCode;
+import dev.loomcounter.protocol.Reply;
+import dev.loomcounter.protocol.RequestParser;
+import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.ServerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The counting server: accepts connections and gives each one its own thread.
+ *
+ * <p>One platform thread, the acceptor, runs the accept loop. It owns the server's scope, and forks every accepted
+ * connection into it as a subtask: the scope is the tree a thread dump shows, server, then connections, then their
+ * requests, then the requests' increments. Nothing outlives its parent: the server does not stop until every
+ * connection has, and a connection does not close until its request has stopped.
+ */
+public final class CountingServer implements AutoCloseable {
+
+    private final ServerSettings settings;
+    private final Log log;
+    private final ServerSocket serverSocket;
+    private final Semaphore connectionPermits;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final InFlightRequests inFlight = new InFlightRequests();
+    private final SubtaskGauge subtasks = new SubtaskGauge();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Connection.Shared shared;
+    private final Thread acceptor;
+
+    private CountingServer(ServerSettings settings, Log log) throws IOException {
+        this.settings = settings;
+        this.log = log;
+        this.connectionPermits = new Semaphore(settings.maxConnections());
+        RequestCounter counter = new RequestCounter(Work.of(settings.work()), settings.work().maxUnits(),
+                settings.threads(), settings.requestTimeout(), log, subtasks);
+        this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
+                inFlight, shuttingDown::get);
+        this.serverSocket = new ServerSocket();
+        serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
+        // A platform thread: the accept loop must never wait behind busy virtual threads for a carrier.
+        this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
+    }
+
+    /** Binds the address and starts accepting in the background; {@link #close()} stops it. */
+    public static CountingServer start(ServerSettings settings, Log log) throws IOException {
+        CountingServer server = new CountingServer(settings, log);
+        server.log.info("loom-counter listening on " + server.address().getHostString() + ":" + server.port()
+                + " with " + settings.threads().description() + " (Java " + Runtime.version() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores)");
+        server.log.info("  " + settings.work().description() + "; at most " + settings.maxConnections()
+                + " connections, " + settings.maxIncrements() + " increments a request; request timeout "
+                + Durations.format(settings.requestTimeout()) + ", idle timeout "
+                + Durations.format(settings.idleTimeout()));
+        server.acceptor.start();
+        return server;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    /** The port really bound: the one asked for, or the free one chosen for port 0. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    /** Connections being served now. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Live counts of increments (subtasks): how many run now, how many finished or were cancelled. */
+    public SubtaskGauge subtasks() {
+        return subtasks;
+    }
+
+    private void acceptLoop() {
+        try (var scope = StructuredTaskScope.open(
+                Joiner.<Ending>awaitAll(),
+                config -> config.withName("server")
+                        .withThreadFactory(settings.threads().factory("connection-")))) {
+            int nextId = 1;
+            while (true) {
+                Socket socket;
+                try {
+                    socket = serverSocket.accept();
+                } catch (IOException e) {
+                    if (!shuttingDown.get()) {
+                        log.info("accept failed, stopping: " + e);
+                    }
+                    break;
+                }
+                if (!connectionPermits.tryAcquire()) {
+                    refuse(socket);
+                    continue;
+                }
+                Connection connection = new Connection(nextId++, socket, shared);
+                connections.add(connection);
+                // One thread per connection: its thread blocks in reads and joins, which costs a virtual thread
+                // next to nothing, so the code can be plain sequential code.
+                scope.fork(() -> serve(connection));
+            }
+            drain();
+            // Every connection has been told to close; join() waits until each one's thread has finished.
+            scope.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            log.info("server stopped");
+            terminated.countDown();
+        }
+    }
+
+    private Ending serve(Connection connection) throws InterruptedException {
+        Thread.currentThread().setName(connection.name());
+        log.info(connection.name() + " opened from " + connection.remoteAddress() + " on " + Thread.currentThread()
+                + " (" + connections.size() + " open)");
+        Ending ending = null;
+        try {
+            ending = connection.serve();
+            return ending;
+        } finally {
+            connections.remove(connection);
+            connectionPermits.release();
+            log.info(connection.name() + " closed: " + (ending == null ? "cancelled" : ending.description())
+                    + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
+        }
+    }
+
+    /** More connections than allowed: say so and close, rather than let the client wait in silence. */
+    private void refuse(Socket socket) {
+        try (socket) {
+            String line = new Reply.Error(ErrorCode.BUSY, "the server already serves its maximum of "
+                    + settings.maxConnections() + " connections; try again later").toLine() + "\n";
+            socket.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // the client is gone already
+        }
+        log.info("refused a connection from " + socket.getRemoteSocketAddress() + ": busy");
+    }
+
+    /** After the accept loop: let running requests finish within the grace period, then close every connection. */
+    private void drain() throws InterruptedException {
+        int running = inFlight.count();
+        if (running > 0) {
+            log.info("waiting up to " + Durations.format(settings.shutdownGrace()) + " for " + running
+                    + " running requests");
+        }
+        if (!inFlight.awaitNone(settings.shutdownGrace())) {
+            log.info("grace period over: cancelling " + inFlight.count() + " running requests");
+        }
+        // Closing a socket ends its connection: the reader fails, the connection's scope is cancelled, and that
+        // cancels the request in flight and every one of its subtasks.
+        connections.forEach(Connection::closeQuietly);
+    }
+
+    /**
+     * Stops the server: no new connections, {@code ERR shutting-down} to new requests, a grace period for running
+     * ones, then every connection closed. Returns when every thread of the server has finished.
+     */
+    @Override
+    public void close() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            log.info("shutting down: no new connections or requests");
+            try {
+                serverSocket.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        awaitTermination();
+    }
+
+    /** Waits until the server has stopped (after {@link #close()}, from any thread). */
+    public void awaitTermination() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

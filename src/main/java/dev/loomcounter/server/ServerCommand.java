@@ -1,0 +1,150 @@
+package dev.loomcounter.server;
+
+import dev.loomcounter.log.Log;
+import dev.loomcounter.settings.Defaults;
+import dev.loomcounter.settings.DurationConverter;
+import dev.loomcounter.settings.EndpointOptions;
+import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.settings.WorkKind;
+import dev.loomcounter.settings.WorkSettings;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code loom-counter server}: the flags, each with its default from {@link Defaults}. */
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the counting server until Ctrl-C or SIGTERM.")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    EndpointOptions endpoint;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + Defaults.MAX_CONNECTIONS,
+            description = "Connections served at once; one more gets ERR busy (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-increments", paramLabel = "N", defaultValue = "" + Defaults.MAX_INCREMENTS,
+            description = "Increments (subtasks) allowed in one request (default: ${DEFAULT-VALUE}).")
+    int maxIncrements;
+
+    @Option(names = "--max-line-bytes", paramLabel = "BYTES", defaultValue = "" + Defaults.MAX_LINE_BYTES,
+            description = "Longest request line; a longer one gets ERR line-too-long and the connection is closed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxLineBytes;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "Cancel a request running longer and answer ERR timeout, e.g. 500ms, 30s, 2m "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration requestTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "Close a connection without requests for this long (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "2s",
+            converter = DurationConverter.class,
+            description = "On shutdown, how long running requests may finish before they are cancelled "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
+    @Option(names = "--work", paramLabel = "spin|sleep", defaultValue = "spin",
+            converter = WorkKindConverter.class,
+            description = "What a subtask does per unit: spin (CPU busy loop) or sleep (blocking wait) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    WorkKind work;
+
+    @Option(names = "--unit-iterations", paramLabel = "N", defaultValue = "" + Defaults.UNIT_ITERATIONS,
+            description = "Busy-loop iterations in one unit of spin work (default: ${DEFAULT-VALUE}).")
+    long unitIterations;
+
+    @Option(names = "--unit-millis", paramLabel = "MS", defaultValue = "10",
+            description = "Milliseconds in one unit of sleep work (default: ${DEFAULT-VALUE}).")
+    long unitMillis;
+
+    @Option(names = "--max-units", paramLabel = "N", defaultValue = "" + Defaults.MAX_UNITS,
+            description = "Each subtask draws 1 to N units of work (default: ${DEFAULT-VALUE}).")
+    int maxUnits;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed the draws of units, for repeatable runs (default: a fresh seed).")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "virtual|platform", defaultValue = "virtual",
+            converter = ThreadKindConverter.class,
+            description = "Thread kind for connections and subtasks alike (default: ${DEFAULT-VALUE}).")
+    ThreadKind threads;
+
+    @Option(names = "--quiet", description = "No per-subtask log lines.")
+    boolean quiet;
+
+    @Option(names = "--exit-with-parent",
+            description = "Stop when the parent process ends (used by ./mvnw exec:exec@server, so that stopping "
+                    + "Maven stops the server).")
+    boolean exitWithParent;
+
+    /** The flags, checked and gathered into settings; a bad value is a usage error naming its flag. */
+    ServerSettings settings() {
+        try {
+            if (unitMillis < 0) {
+                throw new IllegalArgumentException("--unit-millis must be 0 or more, got " + unitMillis);
+            }
+            WorkSettings workSettings = new WorkSettings(work, unitIterations, Duration.ofMillis(unitMillis),
+                    maxUnits, seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
+            return new ServerSettings(endpoint.host, endpoint.port, maxConnections, maxIncrements, maxLineBytes,
+                    requestTimeout, idleTimeout, shutdownGrace, workSettings, threads, quiet);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerSettings settings = settings();
+        CountingServer server = CountingServer.start(settings, Log.to(System.out, settings.quiet()));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            server.close();
+            System.out.flush();
+            // The shutdown was orderly: every request answered or cancelled, every connection closed. A JVM ended
+            // by a signal exits with 128 + the signal's number; halting here says 0 instead.
+            Runtime.getRuntime().halt(0);
+        }));
+        if (exitWithParent) {
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
+        server.awaitTermination();
+        return 0;
+    }
+
+    static final class WorkKindConverter implements CommandLine.ITypeConverter<WorkKind> {
+        @Override
+        public WorkKind convert(String value) {
+            return switch (value) {
+                case "spin" -> WorkKind.SPIN;
+                case "sleep" -> WorkKind.SLEEP;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not spin or sleep");
+            };
+        }
+    }
+
+    static final class ThreadKindConverter implements CommandLine.ITypeConverter<ThreadKind> {
+        @Override
+        public ThreadKind convert(String value) {
+            return switch (value) {
+                case "virtual" -> ThreadKind.VIRTUAL;
+                case "platform" -> ThreadKind.PLATFORM;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not virtual or platform");
+            };
+        }
+    }
+}
