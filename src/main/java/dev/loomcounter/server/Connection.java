@@ -150,15 +150,20 @@ final class Connection {
         Thread.currentThread().setName(name + "/worker");
         while (true) {
             Request request = inbox.take();
-            Reply reply = switch (request) {
-                case Request.Count count -> count(count);
-                case Request.Rejected(ErrorCode code, String reason) -> new Reply.Error(code, reason);
-                case Request.Stop() -> throw new AssertionError("the reader handles STOP");
-            };
+            Reply reply;
+            // In flight from the moment a request is taken until its answer is sent: a shutdown waits for both.
+            shared.inFlight().enter();
             try {
+                reply = switch (request) {
+                    case Request.Count count -> count(count);
+                    case Request.Rejected(ErrorCode code, String reason) -> new Reply.Error(code, reason);
+                    case Request.Stop() -> throw new AssertionError("the reader handles STOP");
+                };
                 send(reply);
             } catch (IOException e) {
                 return Ending.HUNG_UP;
+            } finally {
+                shared.inFlight().exit();
             }
             requestsAnswered++;
             lastActivityNanos = System.nanoTime();
@@ -170,10 +175,9 @@ final class Connection {
 
     private Reply count(Request.Count request) throws InterruptedException {
         String requestName = name + "/req-" + (requestsAnswered + 1);
-        shared.inFlight().enter();
         counting = true;
         try {
-            // Checked after enter(): a shutdown that starts now either sees this request in flight and waits for
+            // Checked once in flight: a shutdown that starts now either sees this request in flight and waits for
             // it, or this request sees the shutdown and is refused.
             if (shared.shuttingDown().getAsBoolean()) {
                 return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
@@ -190,7 +194,6 @@ final class Connection {
                     "the request took longer than " + timeout + "; its subtasks were cancelled");
         } finally {
             counting = false;
-            shared.inFlight().exit();
         }
     }
 

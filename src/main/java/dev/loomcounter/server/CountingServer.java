@@ -82,6 +82,11 @@ public final class CountingServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** True from the moment {@link #close()} is called. */
+    public boolean isShuttingDown() {
+        return shuttingDown.get();
+    }
+
     /** Connections being served now. */
     public int openConnections() {
         return connections.size();

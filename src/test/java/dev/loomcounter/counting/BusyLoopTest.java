@@ -1,0 +1,56 @@
+package dev.loomcounter.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BusyLoopTest {
+
+    @Test
+    void addsOneForEveryIteration() throws InterruptedException {
+        assertThat(BusyLoop.spin(0)).isZero();
+        assertThat(BusyLoop.spin(1)).isEqualTo(1.0);
+        assertThat(BusyLoop.spin(BusyLoop.CHECK_EVERY + 3)).isEqualTo(BusyLoop.CHECK_EVERY + 3.0);
+        assertThat(BusyLoop.spin(1_000_000)).isEqualTo(1_000_000.0);
+    }
+
+    @Test
+    void refusesToStartWhenAlreadyInterrupted() {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> BusyLoop.spin(10)).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.currentThread().isInterrupted()).as("interrupt status cleared, as by sleep").isFalse();
+    }
+
+    @Test
+    void stopsSoonAfterAnInterrupt() throws Exception {
+        // Long enough to run for hours: only the interrupt can end it within the test's timeout.
+        long hours = Long.MAX_VALUE / 2;
+        CountDownLatch spinning = new CountDownLatch(1);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread spinner = Thread.ofVirtual().start(() -> {
+            spinning.countDown();
+            try {
+                BusyLoop.spin(hours);
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        assertThat(spinning.await(10, TimeUnit.SECONDS)).isTrue();
+        spinner.interrupt();
+        assertThat(spinner.join(Duration.ofSeconds(10))).as("the loop ended").isTrue();
+        assertThat(outcome.get()).isInstanceOf(InterruptedException.class)
+                .hasMessageContaining("iterations left");
+    }
+
+    @Test
+    void workKindsReportWhatTheyDid() throws InterruptedException {
+        assertThat(new Work.Spin(1_000).perform(3)).isEqualTo(3_000.0);
+        assertThat(new Work.Sleep(Duration.ZERO).perform(4)).isEqualTo(4.0);
+    }
+}
