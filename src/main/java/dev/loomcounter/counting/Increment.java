@@ -45,7 +45,7 @@ final class Increment implements Callable<Increment.Report> {
         // increment, and you may see it start on one carrier and finish on another.
         log.detail(requestName + " increment " + index + " starts " + units + " units on " + Thread.currentThread());
         try {
-            double workValue = work.perform(units);
+            double workValue = work.perform(units, requestName);
             long counterSeen = counter.incrementAndGet();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - began);
             log.detail(requestName + " increment " + index + " done in " + elapsed.toMillis() + " ms, counter now "

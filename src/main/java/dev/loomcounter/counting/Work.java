@@ -11,24 +11,49 @@ import java.util.Objects;
 public sealed interface Work {
 
     /**
-     * Does {@code units} units of work.
+     * Does {@code units} units of work for a request.
      *
+     * @param requester the request this work is for: CPU turns are shared fairly among requesters
      * @return a value derived from the work, to be kept by the caller so that the JIT cannot drop the work
      * @throws InterruptedException if cancelled, promptly
      */
-    double perform(int units) throws InterruptedException;
+    double perform(int units, Object requester) throws InterruptedException;
 
-    /** The original's CPU busy loop: {@code unitIterations} additions per unit. */
-    record Spin(long unitIterations) implements Work {
+    /** Does {@code units} units of work outside any request (tests, benchmarks). */
+    default double perform(int units) throws InterruptedException {
+        return perform(units, this);
+    }
+
+    /**
+     * The original's CPU busy loop: {@code unitIterations} additions per unit, run in slices of at most
+     * {@code sliceIterations} by the CPU scheduler.
+     */
+    record Spin(long unitIterations, long sliceIterations, CpuScheduler cpu) implements Work {
         public Spin {
             if (unitIterations < 0) {
                 throw new IllegalArgumentException("unit iterations must be 0 or more, got " + unitIterations);
             }
+            if (sliceIterations < 1) {
+                throw new IllegalArgumentException("slice iterations must be 1 or more, got " + sliceIterations);
+            }
+            Objects.requireNonNull(cpu, "cpu");
+        }
+
+        /** The plain busy loop, in one piece, on the subtask's own thread. */
+        public Spin(long unitIterations) {
+            this(unitIterations, Long.MAX_VALUE, CpuScheduler.inline());
         }
 
         @Override
-        public double perform(int units) throws InterruptedException {
-            return BusyLoop.spin(Math.multiplyExact(unitIterations, units));
+        public double perform(int units, Object requester) throws InterruptedException {
+            long left = Math.multiplyExact(unitIterations, units);
+            double sum = 0.0;
+            while (left > 0) {
+                long slice = Math.min(left, sliceIterations);
+                sum += cpu.spin(requester, slice);
+                left -= slice;
+            }
+            return sum;
         }
     }
 
@@ -39,16 +64,18 @@ public sealed interface Work {
         }
 
         @Override
-        public double perform(int units) throws InterruptedException {
-            // A virtual thread unmounts here: its carrier goes on to run other virtual threads.
+        public double perform(int units, Object requester) throws InterruptedException {
+            // A virtual thread unmounts here: its carrier goes on to run other virtual threads. No gate: waiting
+            // uses no CPU, so there is nothing to share.
             Thread.sleep(unit.multipliedBy(units));
             return units;
         }
     }
 
-    static Work of(WorkSettings settings) {
+    /** The work the settings describe; CPU-bound slices run where the given scheduler says. */
+    static Work of(WorkSettings settings, CpuScheduler cpu) {
         return switch (settings.kind()) {
-            case SPIN -> new Spin(settings.unitIterations());
+            case SPIN -> new Spin(settings.unitIterations(), settings.sliceIterations(), cpu);
             case SLEEP -> new Sleep(settings.unitDuration());
         };
     }

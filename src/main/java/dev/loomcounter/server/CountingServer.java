@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import dev.loomcounter.counting.CpuScheduler;
 import dev.loomcounter.counting.RequestCounter;
 import dev.loomcounter.counting.SubtaskGauge;
 import dev.loomcounter.counting.Work;
@@ -42,6 +43,7 @@ public final class CountingServer implements AutoCloseable {
     private final SubtaskGauge subtasks = new SubtaskGauge();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CpuScheduler cpu;
     private final Connection.Shared shared;
     private final Thread acceptor;
 
@@ -49,7 +51,8 @@ public final class CountingServer implements AutoCloseable {
         this.settings = settings;
         this.log = log;
         this.connectionPermits = new Semaphore(settings.maxConnections());
-        RequestCounter counter = new RequestCounter(Work.of(settings.work()), settings.work().maxUnits(),
+        this.cpu = cpuScheduler(settings);
+        RequestCounter counter = new RequestCounter(Work.of(settings.work(), cpu), settings.work().maxUnits(),
                 settings.threads(), settings.requestTimeout(), log, subtasks);
         this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
                 inFlight, shuttingDown::get);
@@ -59,6 +62,14 @@ public final class CountingServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
     }
 
+    /** One pool thread per core: more would only take turns on the same cores. */
+    private static CpuScheduler cpuScheduler(ServerSettings settings) {
+        return switch (settings.fairness()) {
+            case ON -> CpuScheduler.fair(Runtime.getRuntime().availableProcessors());
+            case OFF -> CpuScheduler.inline();
+        };
+    }
+
     /** Binds the address and starts accepting in the background; {@link #close()} stops it. */
     public static CountingServer start(ServerSettings settings, Log log) throws IOException {
         CountingServer server = new CountingServer(settings, log);
@@ -66,7 +77,8 @@ public final class CountingServer implements AutoCloseable {
                 + " with " + settings.threads().description() + " (Java " + Runtime.version() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores)");
         server.log.info("  " + settings.work().description() + "; at most " + settings.maxConnections()
-                + " connections, " + settings.maxIncrements() + " increments a request; request timeout "
+                + " connections, " + settings.maxIncrements() + " increments a request; fairness "
+                + settings.fairness().name().toLowerCase() + "; request timeout "
                 + Durations.format(settings.requestTimeout()) + ", idle timeout "
                 + Durations.format(settings.idleTimeout()));
         server.acceptor.start();
@@ -129,6 +141,7 @@ public final class CountingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            cpu.close();
             log.info("server stopped");
             terminated.countDown();
         }

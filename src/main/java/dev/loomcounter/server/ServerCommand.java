@@ -4,6 +4,7 @@ import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.DurationConverter;
 import dev.loomcounter.settings.EndpointOptions;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import dev.loomcounter.settings.WorkKind;
@@ -68,6 +69,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Busy-loop iterations in one unit of spin work (default: ${DEFAULT-VALUE}).")
     long unitIterations;
 
+    @Option(names = "--slice-iterations", paramLabel = "N", defaultValue = "" + Defaults.SLICE_ITERATIONS,
+            description = "Spin work runs in slices of N iterations; the fair gate takes turns between slices "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long sliceIterations;
+
     @Option(names = "--unit-millis", paramLabel = "MS", defaultValue = "10",
             description = "Milliseconds in one unit of sleep work (default: ${DEFAULT-VALUE}).")
     long unitMillis;
@@ -85,6 +91,12 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Thread kind for connections and subtasks alike (default: ${DEFAULT-VALUE}).")
     ThreadKind threads;
 
+    @Option(names = "--fairness", paramLabel = "on|off", defaultValue = "on",
+            converter = FairnessConverter.class,
+            description = "on: CPU-bound subtasks take fair turns by request, as many at once as cores, so no client "
+                    + "starves; off: straight onto the scheduler (default: ${DEFAULT-VALUE}).")
+    Fairness fairness;
+
     @Option(names = "--quiet", description = "No per-subtask log lines.")
     boolean quiet;
 
@@ -99,10 +111,11 @@ public final class ServerCommand implements Callable<Integer> {
             if (unitMillis < 0) {
                 throw new IllegalArgumentException("--unit-millis must be 0 or more, got " + unitMillis);
             }
-            WorkSettings workSettings = new WorkSettings(work, unitIterations, Duration.ofMillis(unitMillis),
+            WorkSettings workSettings = new WorkSettings(work, unitIterations, sliceIterations,
+                    Duration.ofMillis(unitMillis),
                     maxUnits, seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
             return new ServerSettings(endpoint.host, endpoint.port, maxConnections, maxIncrements, maxLineBytes,
-                    requestTimeout, idleTimeout, shutdownGrace, workSettings, threads, quiet);
+                    requestTimeout, idleTimeout, shutdownGrace, workSettings, threads, fairness, quiet);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -133,6 +146,17 @@ public final class ServerCommand implements Callable<Integer> {
                 case "spin" -> WorkKind.SPIN;
                 case "sleep" -> WorkKind.SLEEP;
                 default -> throw new CommandLine.TypeConversionException("'" + value + "' is not spin or sleep");
+            };
+        }
+    }
+
+    static final class FairnessConverter implements CommandLine.ITypeConverter<Fairness> {
+        @Override
+        public Fairness convert(String value) {
+            return switch (value) {
+                case "on" -> Fairness.ON;
+                case "off" -> Fairness.OFF;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not on or off");
             };
         }
     }

@@ -29,12 +29,19 @@ public final class Defaults {
     public static final WorkKind WORK = WorkKind.SPIN;
     /** As the original: one unit is 8,000,000 iterations of {@code x = x + 1.0}. */
     public static final long UNIT_ITERATIONS = 8_000_000;
+    /**
+     * Spin work runs in slices of this many iterations (about a millisecond); between two slices a fair gate lets
+     * other requests, and the connections' I/O, have their turn.
+     */
+    public static final long SLICE_ITERATIONS = 1_000_000;
     /** A unit of sleep work, about as long as a unit of spin work on a current CPU. */
     public static final Duration UNIT_DURATION = Duration.ofMillis(10);
     /** Each subtask draws 1 to this many units, as the original. */
     public static final int MAX_UNITS = 10;
 
     public static final ThreadKind THREADS = ThreadKind.VIRTUAL;
+    /** CPU-bound work shares the cores fairly by request, and never starves the connections' I/O. */
+    public static final Fairness FAIRNESS = Fairness.ON;
 
     private Defaults() {
     }

@@ -15,6 +15,7 @@ public record ServerSettings(
         Duration shutdownGrace,
         WorkSettings work,
         ThreadKind threads,
+        Fairness fairness,
         boolean quiet) {
 
     public ServerSettings {
@@ -24,6 +25,7 @@ public record ServerSettings(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(work, "work");
         Objects.requireNonNull(threads, "threads");
+        Objects.requireNonNull(fairness, "fairness");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
         }
@@ -42,7 +44,7 @@ public record ServerSettings(
     public static ServerSettings defaults() {
         return new ServerSettings(Defaults.HOST, Defaults.PORT, Defaults.MAX_CONNECTIONS, Defaults.MAX_INCREMENTS,
                 Defaults.MAX_LINE_BYTES, Defaults.REQUEST_TIMEOUT, Defaults.IDLE_TIMEOUT, Defaults.SHUTDOWN_GRACE,
-                WorkSettings.defaults(), Defaults.THREADS, false);
+                WorkSettings.defaults(), Defaults.THREADS, Defaults.FAIRNESS, false);
     }
 
     private static void requirePositive(String what, long value) {

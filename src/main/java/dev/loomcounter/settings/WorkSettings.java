@@ -9,11 +9,14 @@ import java.util.OptionalLong;
  *
  * @param kind           busy loop or sleep
  * @param unitIterations iterations of {@code x = x + 1.0} in one unit of {@link WorkKind#SPIN} work
+ * @param sliceIterations spin work runs in slices of at most this many iterations; a fair CPU gate takes turns
+ *                        between slices
  * @param unitDuration   the length of one unit of {@link WorkKind#SLEEP} work
  * @param maxUnits       each subtask draws 1 to maxUnits units
  * @param seed           fixed seed for repeatable draws, or empty for fresh ones
  */
-public record WorkSettings(WorkKind kind, long unitIterations, Duration unitDuration, int maxUnits, OptionalLong seed) {
+public record WorkSettings(WorkKind kind, long unitIterations, long sliceIterations, Duration unitDuration, int maxUnits,
+                           OptionalLong seed) {
 
     public WorkSettings {
         Objects.requireNonNull(kind, "kind");
@@ -21,6 +24,9 @@ public record WorkSettings(WorkKind kind, long unitIterations, Duration unitDura
         Objects.requireNonNull(seed, "seed");
         if (unitIterations < 0) {
             throw new IllegalArgumentException("unit iterations must be 0 or more, got " + unitIterations);
+        }
+        if (sliceIterations < 1) {
+            throw new IllegalArgumentException("slice iterations must be 1 or more, got " + sliceIterations);
         }
         if (unitDuration.isNegative()) {
             throw new IllegalArgumentException("unit duration must not be negative, got " + unitDuration);
@@ -31,8 +37,8 @@ public record WorkSettings(WorkKind kind, long unitIterations, Duration unitDura
     }
 
     public static WorkSettings defaults() {
-        return new WorkSettings(Defaults.WORK, Defaults.UNIT_ITERATIONS, Defaults.UNIT_DURATION, Defaults.MAX_UNITS,
-                OptionalLong.empty());
+        return new WorkSettings(Defaults.WORK, Defaults.UNIT_ITERATIONS, Defaults.SLICE_ITERATIONS,
+                Defaults.UNIT_DURATION, Defaults.MAX_UNITS, OptionalLong.empty());
     }
 
     public String description() {
