@@ -42,24 +42,24 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxLineBytes;
 
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = Defaults.REQUEST_TIMEOUT,
             converter = DurationConverter.class,
             description = "Cancel a request running longer and answer ERR timeout, e.g. 500ms, 30s, 2m "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = Defaults.IDLE_TIMEOUT,
             converter = DurationConverter.class,
             description = "Close a connection without requests for this long (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = Defaults.SHUTDOWN_GRACE,
             converter = DurationConverter.class,
             description = "On shutdown, how long running requests may finish before they are cancelled "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
-    @Option(names = "--work", paramLabel = "spin|sleep", defaultValue = "spin",
+    @Option(names = "--work", paramLabel = "spin|sleep", defaultValue = Defaults.WORK,
             converter = WorkKindConverter.class,
             description = "What a subtask does per unit: spin (CPU busy loop) or sleep (blocking wait) "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -70,11 +70,11 @@ public final class ServerCommand implements Callable<Integer> {
     long unitIterations;
 
     @Option(names = "--slice-iterations", paramLabel = "N", defaultValue = "" + Defaults.SLICE_ITERATIONS,
-            description = "Spin work runs in slices of N iterations; the fair gate takes turns between slices "
+            description = "Spin work runs in slices of N iterations; with fairness on, requests take turns slice by slice "
                     + "(default: ${DEFAULT-VALUE}).")
     long sliceIterations;
 
-    @Option(names = "--unit-millis", paramLabel = "MS", defaultValue = "10",
+    @Option(names = "--unit-millis", paramLabel = "MS", defaultValue = "" + Defaults.UNIT_MILLIS,
             description = "Milliseconds in one unit of sleep work (default: ${DEFAULT-VALUE}).")
     long unitMillis;
 
@@ -86,15 +86,15 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Seed the draws of units, for repeatable runs (default: a fresh seed).")
     Long seed;
 
-    @Option(names = "--threads", paramLabel = "virtual|platform", defaultValue = "virtual",
+    @Option(names = "--threads", paramLabel = "virtual|platform", defaultValue = Defaults.THREADS,
             converter = ThreadKindConverter.class,
             description = "Thread kind for connections and subtasks alike (default: ${DEFAULT-VALUE}).")
     ThreadKind threads;
 
-    @Option(names = "--fairness", paramLabel = "on|off", defaultValue = "on",
+    @Option(names = "--fairness", paramLabel = "on|off", defaultValue = Defaults.FAIRNESS,
             converter = FairnessConverter.class,
-            description = "on: CPU-bound subtasks take fair turns by request, as many at once as cores, so no client "
-                    + "starves; off: straight onto the scheduler (default: ${DEFAULT-VALUE}).")
+            description = "on: spin slices run on a pool of one platform thread per core, round-robin by request, so "
+                    + "no client starves; off: each subtask spins on its own thread (default: ${DEFAULT-VALUE}).")
     Fairness fairness;
 
     @Option(names = "--quiet", description = "No per-subtask log lines.")

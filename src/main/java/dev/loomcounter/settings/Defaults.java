@@ -1,7 +1,5 @@
 package dev.loomcounter.settings;
 
-import java.time.Duration;
-
 /**
  * Every default in one place: this project's {@code constCS.py}. Each one can be overridden by the flag of the same
  * name ({@code --help} lists them).
@@ -19,14 +17,17 @@ public final class Defaults {
     /** Longer request lines get ERR line-too-long and the connection is closed. */
     public static final int MAX_LINE_BYTES = 1_024;
 
-    /** A request still running after this is cancelled and answered ERR timeout. */
-    public static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
-    /** A connection with no request for this long is closed. */
-    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
-    /** On shutdown, running requests get this long to finish before they are cancelled. */
-    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+    // Durations and kinds are written as on the command line, so that the flags' defaults can name them.
 
-    public static final WorkKind WORK = WorkKind.SPIN;
+    /** A request still running after this is cancelled and answered ERR timeout. */
+    public static final String REQUEST_TIMEOUT = "5m";
+    /** A connection with no request for this long is closed. */
+    public static final String IDLE_TIMEOUT = "10m";
+    /** On shutdown, running requests get this long to finish before they are cancelled. */
+    public static final String SHUTDOWN_GRACE = "2s";
+
+    /** spin or sleep. */
+    public static final String WORK = "spin";
     /** As the original: one unit is 8,000,000 iterations of {@code x = x + 1.0}. */
     public static final long UNIT_ITERATIONS = 8_000_000;
     /**
@@ -34,14 +35,15 @@ public final class Defaults {
      * other requests, and the connections' I/O, have their turn.
      */
     public static final long SLICE_ITERATIONS = 1_000_000;
-    /** A unit of sleep work, about as long as a unit of spin work on a current CPU. */
-    public static final Duration UNIT_DURATION = Duration.ofMillis(10);
+    /** Milliseconds in a unit of sleep work, about as long as a unit of spin work on a current CPU. */
+    public static final long UNIT_MILLIS = 10;
     /** Each subtask draws 1 to this many units, as the original. */
     public static final int MAX_UNITS = 10;
 
-    public static final ThreadKind THREADS = ThreadKind.VIRTUAL;
-    /** CPU-bound work shares the cores fairly by request, and never starves the connections' I/O. */
-    public static final Fairness FAIRNESS = Fairness.ON;
+    /** virtual or platform. */
+    public static final String THREADS = "virtual";
+    /** on: CPU-bound work shares the cores fairly by request, and never starves the connections' I/O. */
+    public static final String FAIRNESS = "on";
 
     private Defaults() {
     }

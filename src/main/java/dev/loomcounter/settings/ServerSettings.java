@@ -41,12 +41,6 @@ public record ServerSettings(
         }
     }
 
-    public static ServerSettings defaults() {
-        return new ServerSettings(Defaults.HOST, Defaults.PORT, Defaults.MAX_CONNECTIONS, Defaults.MAX_INCREMENTS,
-                Defaults.MAX_LINE_BYTES, Defaults.REQUEST_TIMEOUT, Defaults.IDLE_TIMEOUT, Defaults.SHUTDOWN_GRACE,
-                WorkSettings.defaults(), Defaults.THREADS, Defaults.FAIRNESS, false);
-    }
-
     private static void requirePositive(String what, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(what + " must be 1 or more, got " + value);

@@ -36,11 +36,6 @@ public record WorkSettings(WorkKind kind, long unitIterations, long sliceIterati
         }
     }
 
-    public static WorkSettings defaults() {
-        return new WorkSettings(Defaults.WORK, Defaults.UNIT_ITERATIONS, Defaults.SLICE_ITERATIONS,
-                Defaults.UNIT_DURATION, Defaults.MAX_UNITS, OptionalLong.empty());
-    }
-
     public String description() {
         String unit = switch (kind) {
             case SPIN -> String.format("%,d iterations", unitIterations);
