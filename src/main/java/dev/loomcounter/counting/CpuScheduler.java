@@ -23,11 +23,11 @@ public sealed interface CpuScheduler extends AutoCloseable permits CpuScheduler.
     /**
      * Runs {@code iterations} of the busy loop for {@code requester} (a request: turns are fair among requesters).
      *
-     * @return the loop's sum
+     * @return the loop's sum, and how long the loop itself ran (without the wait for its turn)
      * @throws InterruptedException if the calling subtask is cancelled; it returns at once, and a slice already
      *                              running elsewhere is abandoned
      */
-    double spin(Object requester, long iterations) throws InterruptedException;
+    Effort spin(Object requester, long iterations) throws InterruptedException;
 
     /** Stops the scheduler's threads, if it has any. */
     @Override
@@ -47,8 +47,8 @@ public sealed interface CpuScheduler extends AutoCloseable permits CpuScheduler.
         INSTANCE;
 
         @Override
-        public double spin(Object requester, long iterations) throws InterruptedException {
-            return BusyLoop.spin(iterations);
+        public Effort spin(Object requester, long iterations) throws InterruptedException {
+            return Effort.spin(iterations);
         }
 
         @Override

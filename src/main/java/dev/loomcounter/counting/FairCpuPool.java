@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FairCpuPool implements CpuScheduler {
 
     /** One slice waiting for, or running on, a pool thread. */
-    private record Slice(long iterations, CompletableFuture<Double> result) {
+    private record Slice(long iterations, CompletableFuture<Effort> result) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,7 +58,7 @@ public final class FairCpuPool implements CpuScheduler {
     }
 
     @Override
-    public double spin(Object requester, long iterations) throws InterruptedException {
+    public Effort spin(Object requester, long iterations) throws InterruptedException {
         Slice slice = new Slice(iterations, new CompletableFuture<>());
         lock.lock();
         try {
@@ -98,7 +98,7 @@ public final class FairCpuPool implements CpuScheduler {
                 return;
             }
             try {
-                slice.result().complete(BusyLoop.spin(slice.iterations()));
+                slice.result().complete(Effort.spin(slice.iterations()));
             } catch (InterruptedException e) {
                 slice.result().cancel(false);
                 return;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Increment implements Callable<Increment.Report> {
 
     /** What one increment did, for the request's summary. */
-    record Report(int index, int units, Duration elapsed, long counterSeen, double workValue) {
+    record Report(int index, int units, Duration elapsed, Effort effort, long counterSeen) {
     }
 
     private final String requestName;
@@ -45,13 +45,14 @@ final class Increment implements Callable<Increment.Report> {
         // increment, and you may see it start on one carrier and finish on another.
         log.detail(requestName + " increment " + index + " starts " + units + " units on " + Thread.currentThread());
         try {
-            double workValue = work.perform(units, requestName);
+            Effort effort = work.perform(units, requestName);
             long counterSeen = counter.incrementAndGet();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - began);
-            log.detail(requestName + " increment " + index + " done in " + elapsed.toMillis() + " ms, counter now "
-                    + counterSeen + ", on " + Thread.currentThread());
+            log.detail(requestName + " increment " + index + " done in " + elapsed.toMillis() + " ms ("
+                    + effort.busy().toMillis() + " ms of work), counter now " + counterSeen + ", on "
+                    + Thread.currentThread());
             done = true;
-            return new Report(index, units, elapsed, counterSeen, workValue);
+            return new Report(index, units, elapsed, effort, counterSeen);
         } catch (InterruptedException e) {
             // The scope was cancelled (a failed sibling, a timeout, a client gone, a shutdown): stop here, without
             // incrementing. Rethrowing lets the scope record this subtask as failed, not as successful.

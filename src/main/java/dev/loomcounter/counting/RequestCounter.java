@@ -83,7 +83,7 @@ public final class RequestCounter {
             List<Increment.Report> reports = scope.join().map(Subtask::get).toList();
 
             Duration wall = Duration.ofNanos(System.nanoTime() - began);
-            Duration work = reports.stream().map(Increment.Report::elapsed).reduce(Duration.ZERO, Duration::plus);
+            Duration work = reports.stream().map(report -> report.effort().busy()).reduce(Duration.ZERO, Duration::plus);
             long result = counter.get();
             if (result != request.expectedResult()) {
                 throw new IllegalStateException(name + ": counted to " + result + ", expected "

@@ -8,11 +8,12 @@ import java.time.Duration;
  * @param result   the counter after every increment: start + increments
  * @param subtasks how many increments (subtasks) ran
  * @param wall     the time from the first fork to the end of {@code join()}
- * @param work     the subtasks' own times, added up: more than {@code wall} when they ran in parallel
+ * @param work     the time the subtasks' work itself took, added up: more than {@code wall} when they ran in
+ *                 parallel
  */
 public record Tally(long result, int subtasks, Duration wall, Duration work) {
 
-    /** How many subtasks' worth of time passed per unit of wall time: at most the number of cores for CPU work. */
+    /** Work time per wall time: the parallel speed-up, at most the number of cores for CPU-bound work. */
     public double parallelism() {
         long wallNanos = wall.toNanos();
         return wallNanos == 0 ? 0.0 : (double) work.toNanos() / wallNanos;

@@ -14,13 +14,13 @@ public sealed interface Work {
      * Does {@code units} units of work for a request.
      *
      * @param requester the request this work is for: CPU turns are shared fairly among requesters
-     * @return a value derived from the work, to be kept by the caller so that the JIT cannot drop the work
+     * @return what the work computed and how long it was busy
      * @throws InterruptedException if cancelled, promptly
      */
-    double perform(int units, Object requester) throws InterruptedException;
+    Effort perform(int units, Object requester) throws InterruptedException;
 
     /** Does {@code units} units of work outside any request (tests, benchmarks). */
-    default double perform(int units) throws InterruptedException {
+    default Effort perform(int units) throws InterruptedException {
         return perform(units, this);
     }
 
@@ -45,15 +45,15 @@ public sealed interface Work {
         }
 
         @Override
-        public double perform(int units, Object requester) throws InterruptedException {
+        public Effort perform(int units, Object requester) throws InterruptedException {
             long left = Math.multiplyExact(unitIterations, units);
-            double sum = 0.0;
+            Effort effort = Effort.NONE;
             while (left > 0) {
                 long slice = Math.min(left, sliceIterations);
-                sum += cpu.spin(requester, slice);
+                effort = effort.plus(cpu.spin(requester, slice));
                 left -= slice;
             }
-            return sum;
+            return effort;
         }
     }
 
@@ -64,11 +64,12 @@ public sealed interface Work {
         }
 
         @Override
-        public double perform(int units, Object requester) throws InterruptedException {
-            // A virtual thread unmounts here: its carrier goes on to run other virtual threads. No gate: waiting
-            // uses no CPU, so there is nothing to share.
+        public Effort perform(int units, Object requester) throws InterruptedException {
+            long began = System.nanoTime();
+            // A virtual thread unmounts here: its carrier goes on to run other virtual threads. No CPU pool:
+            // waiting uses no CPU, so there is nothing to share.
             Thread.sleep(unit.multipliedBy(units));
-            return units;
+            return new Effort(units, Duration.ofNanos(System.nanoTime() - began));
         }
     }
 

@@ -183,7 +183,7 @@ final class Connection {
                 return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
             }
             Tally tally = shared.counter().count(requestName, request, draws);
-            shared.log().info(String.format("%s %d + %d = %d in %d ms; subtasks worked %d ms in all (%.2fx parallel)",
+            shared.log().info(String.format("%s %d + %d = %d in %d ms; subtasks worked %d ms in all (%.2fx speed-up)",
                     requestName, request.start(), request.increments(), tally.result(), tally.wall().toMillis(),
                     tally.work().toMillis(), tally.parallelism()));
             return new Reply.Result(tally.result());

@@ -50,7 +50,8 @@ class BusyLoopTest {
 
     @Test
     void workKindsReportWhatTheyDid() throws InterruptedException {
-        assertThat(new Work.Spin(1_000).perform(3)).isEqualTo(3_000.0);
-        assertThat(new Work.Sleep(Duration.ZERO).perform(4)).isEqualTo(4.0);
+        assertThat(new Work.Spin(1_000).perform(3).value()).isEqualTo(3_000.0);
+        assertThat(new Work.Sleep(Duration.ZERO).perform(4).value()).isEqualTo(4.0);
+        assertThat(new Work.Sleep(Duration.ofMillis(5)).perform(2).busy()).isGreaterThanOrEqualTo(Duration.ofMillis(10));
     }
 }

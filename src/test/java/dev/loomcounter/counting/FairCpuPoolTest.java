@@ -16,8 +16,8 @@ class FairCpuPoolTest {
     /** About ten milliseconds of busy loop: long enough that slices queue up behind one another. */
     private static final long SLICE = 8_000_000;
 
-    private static CompletableFuture<Double> spinInVirtualThread(FairCpuPool pool, Object requester, long iterations) {
-        CompletableFuture<Double> result = new CompletableFuture<>();
+    private static CompletableFuture<Effort> spinInVirtualThread(FairCpuPool pool, Object requester, long iterations) {
+        CompletableFuture<Effort> result = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
                 result.complete(pool.spin(requester, iterations));
@@ -31,12 +31,12 @@ class FairCpuPoolTest {
     @Test
     void runsEverySliceExactly() throws Exception {
         try (FairCpuPool pool = new FairCpuPool(2)) {
-            List<CompletableFuture<Double>> results = new ArrayList<>();
+            List<CompletableFuture<Effort>> results = new ArrayList<>();
             for (int i = 1; i <= 20; i++) {
                 results.add(spinInVirtualThread(pool, "request-" + (i % 3), 1_000L * i));
             }
             for (int i = 1; i <= 20; i++) {
-                assertThat(results.get(i - 1).get()).isEqualTo(1_000.0 * i);
+                assertThat(results.get(i - 1).get().value()).isEqualTo(1_000.0 * i);
             }
         }
     }
@@ -45,24 +45,24 @@ class FairCpuPoolTest {
     void takesTurnsByRequesterNotByArrival() throws Exception {
         try (FairCpuPool pool = new FairCpuPool(1)) {
             // Keeps the one pool thread busy (about a second) while the large request's slices queue up.
-            CompletableFuture<Double> blocker = spinInVirtualThread(pool, "blocker", 100 * SLICE);
+            CompletableFuture<Effort> blocker = spinInVirtualThread(pool, "blocker", 100 * SLICE);
             await().atMost(PATIENCE).until(() -> pool.queuedSlices() == 0);
             AtomicInteger largeDone = new AtomicInteger();
-            List<CompletableFuture<Double>> large = new ArrayList<>();
+            List<CompletableFuture<Effort>> large = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                CompletableFuture<Double> slice = spinInVirtualThread(pool, "large", SLICE);
+                CompletableFuture<Effort> slice = spinInVirtualThread(pool, "large", SLICE);
                 slice.thenRun(largeDone::incrementAndGet);
                 large.add(slice);
             }
             await().atMost(PATIENCE).until(() -> pool.queuedSlices() + largeDone.get() == 40);
             int doneBefore = largeDone.get();
-            assertThat(spinInVirtualThread(pool, "small", SLICE).get()).isEqualTo((double) SLICE);
+            assertThat(spinInVirtualThread(pool, "small", SLICE).get().value()).isEqualTo((double) SLICE);
             // Round-robin: the small request's slice waits for at most the slice running now and one more of the
             // large request's, not for the thirty or so queued ahead of it.
             assertThat(largeDone.get() - doneBefore).isLessThanOrEqualTo(2);
-            assertThat(blocker.get()).isEqualTo(100.0 * SLICE);
-            for (CompletableFuture<Double> slice : large) {
-                assertThat(slice.get()).isEqualTo((double) SLICE);
+            assertThat(blocker.get().value()).isEqualTo(100.0 * SLICE);
+            for (CompletableFuture<Effort> slice : large) {
+                assertThat(slice.get().value()).isEqualTo((double) SLICE);
             }
         }
     }
@@ -70,7 +70,7 @@ class FairCpuPoolTest {
     @Test
     void aCancelledWaiterWithdrawsItsSlice() throws Exception {
         try (FairCpuPool pool = new FairCpuPool(1)) {
-            CompletableFuture<Double> blocker = spinInVirtualThread(pool, "first", 50 * SLICE);
+            CompletableFuture<Effort> blocker = spinInVirtualThread(pool, "first", 50 * SLICE);
             await().atMost(PATIENCE).until(() -> pool.queuedSlices() == 0); // the blocker is running
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             Thread waiter = Thread.ofVirtual().start(() -> {
@@ -85,16 +85,16 @@ class FairCpuPoolTest {
             waiter.interrupt();
             assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
             assertThat(pool.queuedSlices()).isZero();
-            assertThat(blocker.get()).isEqualTo(50.0 * SLICE);
+            assertThat(blocker.get().value()).isEqualTo(50.0 * SLICE);
         }
     }
 
     @Test
     void closingStopsItsThreadsAndCancelsWaiters() throws Exception {
         FairCpuPool pool = new FairCpuPool(1);
-        CompletableFuture<Double> running = spinInVirtualThread(pool, "a", Long.MAX_VALUE / 4);
+        CompletableFuture<Effort> running = spinInVirtualThread(pool, "a", Long.MAX_VALUE / 4);
         await().atMost(PATIENCE).until(() -> pool.queuedSlices() == 0);
-        CompletableFuture<Double> queued = spinInVirtualThread(pool, "b", SLICE);
+        CompletableFuture<Effort> queued = spinInVirtualThread(pool, "b", SLICE);
         await().atMost(PATIENCE).until(() -> pool.queuedSlices() == 1);
         pool.close();
         assertThat(running).failsWithin(PATIENCE).withThrowableThat().havingCause()
