@@ -82,22 +82,19 @@ public final class ConsoleSession {
                 transcript.notSent(lineNumber, rejected);
             }
             case Request.Count request -> {
-                ServerLink.Answer answer = link.ask(request);
-                switch (answer.reply()) {
-                    case Reply.Result(long value) when value == request.expectedResult() ->
-                            transcript.result(request, value, answer.roundTrip());
-                    case Reply.Result(long value) -> {
+                switch (link.ask(request)) {
+                    case Answer.Right right -> transcript.result(request, right.value(), right.roundTrip());
+                    case Answer.Wrong(long value, long expected, long roundTrip) -> {
                         failures++;
                         transcript.wrongResult(lineNumber, request, value);
                     }
-                    case Reply.Error error -> {
+                    case Answer.Refused(Reply.Error error, long roundTrip) -> {
                         failures++;
                         transcript.serverError(lineNumber, error);
                         if (!error.code().connectionStaysOpen()) {
                             throw new LinkException("the server at " + link.address() + " closed the connection");
                         }
                     }
-                    case Reply.Bye() -> throw new AssertionError("ask() never returns BYE");
                 }
             }
         }

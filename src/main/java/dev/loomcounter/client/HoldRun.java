@@ -1,8 +1,8 @@
 package dev.loomcounter.client;
 
-import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.ThreadKind;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -47,7 +47,7 @@ final class HoldRun {
         CountDownLatch holdOver = new CountDownLatch(1);
         long began = System.nanoTime();
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
-                config -> config.withName("hold").withThreadFactory(Thread.ofVirtual().name("hold-", 1).factory()))) {
+                config -> config.withName("hold").withThreadFactory(ThreadKind.VIRTUAL.factory("hold-")))) {
             for (int client = 0; client < clients; client++) {
                 scope.fork(() -> holdOne(allOpened, holdOver));
             }
@@ -94,10 +94,16 @@ final class HoldRun {
 
     /** Asks {@code 0 0}; anything but {@code 0} back is a failure of this connection. */
     private static void probe(ServerLink link) throws LinkException {
-        Reply reply = link.ask(PROBE).reply();
-        if (!(reply instanceof Reply.Result(long value) && value == PROBE.expectedResult())) {
-            throw new LinkException("the server at " + link.address() + " answered '0 0' with " + reply.toLine());
+        switch (link.ask(PROBE)) {
+            case Answer.Right right -> {
+            }
+            case Answer.Wrong wrong -> throw probeFailed(link, Long.toString(wrong.value()));
+            case Answer.Refused refused -> throw probeFailed(link, refused.error().toLine());
         }
+    }
+
+    private static LinkException probeFailed(ServerLink link, String reply) {
+        return new LinkException("the server at " + link.address() + " answered '0 0' with " + reply);
     }
 
     private void fail(LinkException e, ServerLink link) {

@@ -7,6 +7,8 @@ package dev.loomcounter.client;
  */
 public final class LinkException extends Exception {
 
+    private static final long serialVersionUID = 1L;
+
     LinkException(String message) {
         super(message, null, false, false);
     }

@@ -1,8 +1,8 @@
 package dev.loomcounter.client;
 
-import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.ThreadKind;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -36,12 +36,11 @@ final class LoadRun {
         LoadTally tally = new LoadTally(settings.totalRequests());
         SplittableRandom randomRoot = settings.randomRoot();
         long began = System.nanoTime();
-        try (ProgressDisplay progress = ProgressDisplay.start(tally, settings.totalRequests(), out, terminal);
-             // One scope for the whole run, one subtask (one virtual thread) per connection. The scope's join()
-             // waits for all of them; a bug in one (an unexpected exception) cancels the others and fails the run.
-             var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
-                     config -> config.withName("load")
-                             .withThreadFactory(Thread.ofVirtual().name("client-", 1).factory()))) {
+        ProgressDisplay progress = ProgressDisplay.start(tally, settings.totalRequests(), out, terminal);
+        // One scope for the whole run, one subtask (one virtual thread) per connection. The scope's join() waits for
+        // all of them; a bug in one (an unexpected exception) cancels the others and fails the run.
+        try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                config -> config.withName("load").withThreadFactory(ThreadKind.VIRTUAL.factory("client-")))) {
             for (int client = 0; client < settings.clients(); client++) {
                 // Split here, in the owner thread and in order: with --seed every connection's requests repeat,
                 // however the threads happen to be scheduled.
@@ -49,6 +48,8 @@ final class LoadRun {
                 scope.fork(() -> drive(random, tally));
             }
             scope.join();
+        } finally {
+            progress.stop();
         }
         LoadSummary summary = tally.summary(Duration.ofNanos(System.nanoTime() - began));
         summary.print(out);
@@ -63,9 +64,10 @@ final class LoadRun {
         try (ServerLink link = dialer.open()) {
             for (int sent = 0; sent < settings.requests(); sent++) {
                 Request.Count request = settings.nextRequest(random);
-                ServerLink.Answer answer = link.ask(request);
+                Answer answer = link.ask(request);
                 tally.record(request, answer);
-                if (answer.reply() instanceof Reply.Error(ErrorCode code, String text) && !code.connectionStaysOpen()) {
+                if (answer instanceof Answer.Refused(Reply.Error error, long roundTrip)
+                        && !error.code().connectionStaysOpen()) {
                     return null; // the server has closed this connection (busy, line too long): counted, done
                 }
             }

@@ -35,19 +35,18 @@ final class LoadTally {
         }
     }
 
-    void record(Request.Count request, ServerLink.Answer answer) {
-        switch (answer.reply()) {
-            case Reply.Result(long value) when value == request.expectedResult() -> ok.increment();
-            case Reply.Result(long value) -> {
+    void record(Request.Count request, Answer answer) {
+        switch (answer) {
+            case Answer.Right right -> ok.increment();
+            case Answer.Wrong(long value, long expected, long roundTrip) -> {
                 wrong.increment();
                 noteProblem("wrong answer: sent '" + request.start() + " " + request.increments() + "', got " + value
-                        + ", expected " + request.expectedResult());
+                        + ", expected " + expected);
             }
-            case Reply.Error error -> {
+            case Answer.Refused(Reply.Error error, long roundTrip) -> {
                 errors.get(error.code()).increment();
                 noteProblem("sent '" + request.start() + " " + request.increments() + "', got " + error.toLine());
             }
-            case Reply.Bye() -> throw new AssertionError("ask() never returns BYE");
         }
         roundTrips[replies.getAndIncrement()] = answer.roundTripNanos();
     }

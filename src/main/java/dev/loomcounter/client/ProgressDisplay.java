@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * Shows a load run's progress while it runs: on a terminal, one line redrawn in place ({@code \r}) ten times a second;
  * elsewhere (a log file, CI), a plain line every few seconds, since a log has no use for a bar's every frame.
  */
-final class ProgressDisplay implements AutoCloseable {
+final class ProgressDisplay {
 
     private static final Duration TERMINAL_INTERVAL = Duration.ofMillis(100);
     private static final Duration PLAIN_INTERVAL = Duration.ofSeconds(2);
@@ -65,8 +65,7 @@ final class ProgressDisplay implements AutoCloseable {
     }
 
     /** Stops the display; on a terminal, the bar is drawn a last time, complete, and the line ended. */
-    @Override
-    public void close() throws InterruptedException {
+    void stop() throws InterruptedException {
         finished.countDown();
         painter.join();
         if (terminal) {

@@ -29,13 +29,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ServerLink implements AutoCloseable {
 
-    /** A request's reply and its round-trip time, from just before the send to just after the reply's line. */
-    public record Answer(Reply reply, long roundTripNanos) {
-        public Duration roundTrip() {
-            return Duration.ofNanos(roundTripNanos);
-        }
-    }
-
     private final ServerAddress address;
     private final Socket socket;
     private final BufferedReader in;
@@ -75,9 +68,9 @@ public final class ServerLink implements AutoCloseable {
     }
 
     /**
-     * Sends one request and waits for its reply: a result or an {@code ERR}. After an error whose code does not
-     * {@linkplain dev.loomcounter.protocol.ErrorCode#connectionStaysOpen() keep the connection open}, the server has
-     * closed it.
+     * Sends one request, waits for its reply, and judges it: right, wrong, or refused ({@code ERR}). After an error
+     * whose code does not {@linkplain dev.loomcounter.protocol.ErrorCode#connectionStaysOpen() keep the connection
+     * open}, the server has closed it.
      *
      * @throws LinkException if the connection broke, the server closed it, or it sent something that is no reply
      */
@@ -87,10 +80,14 @@ public final class ServerLink implements AutoCloseable {
         Reply reply = receive().orElseThrow(() -> new LinkException(
                 "the server at " + address + " closed the connection"));
         long roundTrip = System.nanoTime() - sent;
-        if (reply instanceof Reply.Bye) {
-            throw new LinkException("the server at " + address + " said BYE and closed the connection");
-        }
-        return new Answer(reply, roundTrip);
+        return switch (reply) {
+            case Reply.Result(long value) when value == request.expectedResult() ->
+                    new Answer.Right(value, roundTrip);
+            case Reply.Result(long value) -> new Answer.Wrong(value, request.expectedResult(), roundTrip);
+            case Reply.Error error -> new Answer.Refused(error, roundTrip);
+            case Reply.Bye() -> throw new LinkException(
+                    "the server at " + address + " said BYE and closed the connection");
+        };
     }
 
     /**

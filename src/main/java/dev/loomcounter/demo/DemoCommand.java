@@ -1,11 +1,11 @@
 package dev.loomcounter.demo;
 
+import dev.loomcounter.client.Answer;
 import dev.loomcounter.client.ClientCommand;
 import dev.loomcounter.client.Dialer;
 import dev.loomcounter.client.ServerAddress;
 import dev.loomcounter.client.ServerLink;
 import dev.loomcounter.log.Log;
-import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
@@ -83,13 +83,12 @@ public final class DemoCommand implements Callable<Integer> {
     private static List<String> sendTogether(Dialer dialer) throws InterruptedException {
         CyclicBarrier startGun = new CyclicBarrier(REQUESTS.size());
         try (var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow(),
-                config -> config.withName("demo-clients")
-                        .withThreadFactory(Thread.ofVirtual().name("client-", 1).factory()))) {
+                config -> config.withName("demo-clients").withThreadFactory(ThreadKind.VIRTUAL.factory("client-")))) {
             for (Request.Count request : REQUESTS) {
                 scope.fork(() -> {
                     try (ServerLink link = dialer.open()) {
                         startGun.await();
-                        ServerLink.Answer answer = link.ask(request);
+                        Answer answer = link.ask(request);
                         link.stop();
                         return describe(request, answer);
                     }
@@ -100,15 +99,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The answer in words; a wrong one or an error is a bug in the server, and fails the demo. */
-    private static String describe(Request.Count request, ServerLink.Answer answer) {
+    private static String describe(Request.Count request, Answer answer) {
         String sent = "client sent '" + request.start() + " " + request.increments() + "'";
-        return switch (answer.reply()) {
-            case Reply.Result(long value) when value == request.expectedResult() ->
-                    String.format("%s, got %d in %d ms", sent, value, answer.roundTrip().toMillis());
-            case Reply.Result(long value) -> throw new IllegalStateException(sent + ", got " + value + ", expected "
-                    + request.expectedResult());
-            case Reply.Error error -> throw new IllegalStateException(sent + ", got " + error.toLine());
-            case Reply.Bye() -> throw new AssertionError("ask() never returns BYE");
+        return switch (answer) {
+            case Answer.Right right -> sent + ", got " + right.value() + " in " + right.roundTrip().toMillis() + " ms";
+            case Answer.Wrong wrong -> throw new IllegalStateException(sent + ", got " + wrong.value()
+                    + ", expected " + wrong.expected());
+            case Answer.Refused refused -> throw new IllegalStateException(sent + ", got " + refused.error().toLine());
         };
     }
 }
