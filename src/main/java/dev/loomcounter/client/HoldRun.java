@@ -53,7 +53,7 @@ final class HoldRun {
             }
             allOpened.await();
             out.printf("%,d of %,d connections open and answering after %.1f s; client memory: %s%n", held.sum(),
-                    clients, (System.nanoTime() - began) / 1e9, MemoryUse.now());
+                    clients, (System.nanoTime() - began) / 1e9, MemoryUse.afterCollection());
             // The hold is the point of the run, not a wait for something: a sleep says exactly that.
             Thread.sleep(hold);
             holdOver.countDown();

@@ -29,6 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ServerLink implements AutoCloseable {
 
+    /**
+     * Replies are short lines. With a thread per connection costing about a kilobyte, buffers become the cost of a
+     * connection: the default 8,192 chars (16 KB) each would be most of a held connection's memory.
+     */
+    private static final int REPLY_BUFFER_CHARS = 128;
+
     private final ServerAddress address;
     private final Socket socket;
     private final BufferedReader in;
@@ -41,7 +47,8 @@ public final class ServerLink implements AutoCloseable {
     private ServerLink(ServerAddress address, Socket socket, Duration byeTimeout) throws IOException {
         this.address = address;
         this.socket = socket;
-        this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8),
+                REPLY_BUFFER_CHARS);
         this.out = socket.getOutputStream();
         this.byeTimeout = byeTimeout;
     }
