@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Talks to the counting server.",
-                "  no mode flag: one connection; type '<start> <increments>' lines, or pipe them in",
-                "  --requests M: load, --clients connections at once, M random requests each, every answer checked",
-                "  --hold D: open --clients connections, keep them open for D, report the client's memory"})
+                "Talks to the counting server, in one of three modes:",
+                "  console (default): one connection; type requests, or pipe them in",
+                "  load (--requests M): --clients connections, M checked requests each",
+                "  hold (--hold D): --clients connections kept open for D; memory report"})
 public final class ClientCommand implements Callable<Integer> {
 
     /** Exit code of a run that failed: no server, a lost connection, a wrong answer, a failed request. */
