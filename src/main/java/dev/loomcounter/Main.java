@@ -1,5 +1,7 @@
 package dev.loomcounter;
 
+import dev.loomcounter.client.ClientCommand;
+import dev.loomcounter.demo.DemoCommand;
 import dev.loomcounter.server.ServerCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code loom-counter server [flags]} and {@code loom-counter client [flags]}. */
 @Command(name = "loom-counter", mixinStandardHelpOptions = true, version = "loom-counter 1.0",
         description = "A counting server on virtual threads and structured concurrency (JDK 25).",
-        subcommands = {ServerCommand.class})
+        subcommands = {ServerCommand.class, ClientCommand.class, DemoCommand.class})
 public final class Main {
 
     /** picocli's exit code for a bad flag or value, and ours. */

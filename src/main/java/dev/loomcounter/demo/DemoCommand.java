@@ -1,0 +1,111 @@
+package dev.loomcounter.demo;
+
+import dev.loomcounter.client.Answer;
+import dev.loomcounter.client.ClientCommand;
+import dev.loomcounter.client.Dialer;
+import dev.loomcounter.client.ServerAddress;
+import dev.loomcounter.client.ServerLink;
+import dev.loomcounter.log.Log;
+import dev.loomcounter.protocol.Request;
+import dev.loomcounter.server.CountingServer;
+import dev.loomcounter.settings.Defaults;
+import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.settings.WorkKind;
+import dev.loomcounter.settings.WorkSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope.Subtask;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code loom-counter demo}: a server and three clients in one process, the three requests sent at the same moment,
+ * so that the server's log shows their increments interleaved, each line naming its virtual thread and the carrier it
+ * ran on at that moment.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Starts a server, sends three requests at the same moment from three clients, prints the "
+                + "server's log and the answers, stops.")
+public final class DemoCommand implements Callable<Integer> {
+
+    /** Three requests of different sizes, as three people might type them. */
+    static final List<Request.Count> REQUESTS = List.of(
+            new Request.Count(2, 10), new Request.Count(100, 5), new Request.Count(1_000, 8));
+
+    /**
+     * Sleep work, 1 to 5 units of 10 ms a subtask: a sleeping virtual thread unmounts from its carrier, so one
+     * increment often starts on one carrier and ends on another, and the three requests take turns on the same few.
+     */
+    static final WorkSettings WORK = new WorkSettings(WorkKind.SLEEP, 0, Duration.ofMillis(10), 5,
+            OptionalLong.empty());
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        // Port 0: the system picks a free port, so the demo never collides with a server already running.
+        ServerSettings settings = new ServerSettings(Defaults.HOST, 0, 10, 100, Defaults.MAX_LINE_BYTES,
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Defaults.SHUTDOWN_GRACE, WORK, ThreadKind.VIRTUAL,
+                false);
+        try (CountingServer server = CountingServer.start(settings, Log.to(out::println, false))) {
+            Dialer dialer = new Dialer(new ServerAddress(Defaults.HOST, server.port()), Defaults.CONNECT_TIMEOUT,
+                    Defaults.BYE_TIMEOUT);
+            List<String> answers;
+            try {
+                answers = sendTogether(dialer);
+            } catch (StructuredTaskScope.FailedException e) {
+                // One client failed, and the scope cancelled the other two: say what, in one line.
+                spec.commandLine().getErr().println("demo failed: " + e.getCause().getMessage());
+                return ClientCommand.FAILED;
+            }
+            out.println();
+            answers.forEach(out::println);
+            out.println();
+        }
+        return 0;
+    }
+
+    /**
+     * One virtual thread per client. Each connects, then waits at the barrier: the last to arrive fires the start gun,
+     * and all three requests leave within microseconds of each other.
+     */
+    private static List<String> sendTogether(Dialer dialer) throws InterruptedException {
+        CyclicBarrier startGun = new CyclicBarrier(REQUESTS.size());
+        try (var scope = StructuredTaskScope.open(Joiner.<String>allSuccessfulOrThrow(),
+                config -> config.withName("demo-clients").withThreadFactory(ThreadKind.VIRTUAL.factory("client-")))) {
+            for (Request.Count request : REQUESTS) {
+                scope.fork(() -> {
+                    try (ServerLink link = dialer.open()) {
+                        startGun.await();
+                        Answer answer = link.ask(request);
+                        link.stop();
+                        return describe(request, answer);
+                    }
+                });
+            }
+            return scope.join().map(Subtask::get).toList();
+        }
+    }
+
+    /** The answer in words; a wrong one or an error is a bug in the server, and fails the demo. */
+    private static String describe(Request.Count request, Answer answer) {
+        String sent = "client sent '" + request.start() + " " + request.increments() + "'";
+        return switch (answer) {
+            case Answer.Right right -> sent + ", got " + right.value() + " in " + right.roundTrip().toMillis() + " ms";
+            case Answer.Wrong wrong -> throw new IllegalStateException(sent + ", got " + wrong.value()
+                    + ", expected " + wrong.expected());
+            case Answer.Refused refused -> throw new IllegalStateException(sent + ", got " + refused.error().toLine());
+        };
+    }
+}

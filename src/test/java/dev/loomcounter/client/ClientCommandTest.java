@@ -1,0 +1,122 @@
+package dev.loomcounter.client;
+
+import static dev.loomcounter.client.ConsoleSessionTest.writer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loomcounter.Main;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/** {@code loom-counter client ...} as a user runs it: flags in, text and an exit code out, real sockets. */
+class ClientCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void noServerIsOneLineNamingTheAddressAndExitCodeOne() throws IOException {
+        int port = freePort();
+
+        int exitCode = client("--port", "" + port);
+
+        assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEqualTo(
+                "cannot connect to 127.0.0.1:" + port + ": connection refused (is the server running?)\n");
+    }
+
+    @Test
+    void loadRunVerifiesEveryAnswerOfARealServer() throws IOException {
+        try (TestServer server = TestServer.start()) {
+            int exitCode = client("--port", "" + server.port(), "--clients", "4", "--requests", "25",
+                    "--increments", "0..10", "--seed", "7");
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString())
+                    .startsWith("4 connections x 25 requests (increments 0..10, seed 7) to 127.0.0.1:" + server.port())
+                    .contains("requests ok:          100 of 100\n", "wrong answers:        0\n",
+                            "ERR replies:          0\n", "connection failures:  0\n", "latency:              p50 ")
+                    .endsWith("all answers verified\n");
+            assertThat(err.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void loadRunCatchesEveryWrongAnswer() throws IOException {
+        try (WrongServer server = new WrongServer()) {
+            int exitCode = client("--port", "" + server.port(), "--clients", "3", "--requests", "10");
+
+            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(out.toString())
+                    .contains("requests ok:          0 of 30\n", "wrong answers:        30\n",
+                            "first problem:        wrong answer: sent '")
+                    .endsWith("FAILED: not every request got its right answer\n");
+        }
+    }
+
+    @Test
+    void loadRunCountsErrorRepliesByCode() throws IOException {
+        try (TestServer server = TestServer.start(10, 3, TestServer.TINY_WORK)) {
+            int exitCode = client("--port", "" + server.port(), "--requests", "5", "--increments", "4..4");
+
+            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(out.toString()).contains("ERR replies:          5 (too-many-increments 5)\n");
+        }
+    }
+
+    @Test
+    void holdKeepsEveryConnectionOpenAndReportsMemory() throws IOException {
+        try (TestServer server = TestServer.start()) {
+            int exitCode = client("--port", "" + server.port(), "--clients", "5", "--hold", "100ms");
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString())
+                    .contains("5 of 5 connections open and answering after ", "client memory: RSS ", "heap used ")
+                    .endsWith("held 5 of 5 connections for 100ms; 5 still answered after it\n");
+        }
+    }
+
+    @Test
+    void holdReportsTheConnectionsTheServerRefused() throws IOException {
+        try (TestServer server = TestServer.start(3, 10, TestServer.TINY_WORK)) {
+            int exitCode = client("--port", "" + server.port(), "--clients", "5", "--hold", "100ms");
+
+            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(out.toString())
+                    .contains("held 3 of 5 connections for 100ms; 3 still answered after it\n")
+                    .contains("2 failed; the first: the server at 127.0.0.1:" + server.port()
+                            + " answered '0 0' with ERR busy");
+        }
+    }
+
+    @Test
+    void flagsOfTwoModesAreAUsageError() {
+        assertThat(client("--requests", "3", "--hold", "1s")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(client("--clients", "3")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(client("--hold", "1s", "--seed", "3")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(client("--requests", "3", "--increments", "5..2")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(err.toString().lines()).containsExactly(
+                "client: --requests (load) and --hold (hold) are two modes: pick one (see loom-counter client --help)",
+                "client: --clients needs a mode: --requests M (load) or --hold DURATION (see loom-counter client --help)",
+                "client: --seed only applies to load mode (--requests M) (see loom-counter client --help)",
+                "client: Invalid value for option '--increments': increments must be MIN..MAX with 0 <= MIN <= MAX, "
+                        + "got 5..2 (see loom-counter client --help)");
+    }
+
+    private int client(String... flags) {
+        String[] args = new String[flags.length + 1];
+        args[0] = "client";
+        System.arraycopy(flags, 0, args, 1, flags.length);
+        return Main.commandLine(writer(out), writer(err)).execute(args);
+    }
+
+    /** A port nobody listens on: bound by the system, then released. */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.loomcounter.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.loomcounter.settings.WorkKind;
+import dev.loomcounter.settings.WorkSettings;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The console client, driven through its input against a real server on a free port. */
+class ConsoleSessionTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void interactiveSessionAnswersChecksLinesLocallyAndEndsAtEndOfInput() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            int exitCode = interactive(server, "2 10\nhello\n\n5 3\n").run();
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString())
+                    .startsWith("Connected to the counting server at 127.0.0.1:" + server.port() + ".\n"
+                            + Transcript.Interactive.PROMPT + "\n2 + 10 = 12   (round trip ")
+                    .contains("Not sent: expected two integers '<start> <increments>' or STOP, got 'hello'. "
+                            + "For example: 2 10")
+                    .contains("5 + 3 = 8   (round trip ")
+                    .endsWith(Transcript.Interactive.PROMPT + "\nBye.\n");
+            assertThat(err.toString()).isEmpty();
+            // Ctrl-D (end of input) says STOP, like the STOP line would; "hello" never reached the server.
+            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                    .anyMatch(line -> line.contains("conn-1 closed: client sent STOP after 2 requests")));
+        }
+    }
+
+    @Test
+    void serverErrorIsShownAndTheSessionGoesOn() throws Exception {
+        try (TestServer server = TestServer.start(10, 5, TestServer.TINY_WORK)) {
+            int exitCode = interactive(server, "1 9\n1 1\n").run();
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString())
+                    .contains("The server says: at most 5 increments per request, got 9 (too-many-increments)")
+                    .contains("1 + 1 = 2");
+        }
+    }
+
+    @Test
+    void stopEndsTheSessionAndLaterLinesAreNotSent() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            int exitCode = interactive(server, "1 1\nStop\n2 2\n").run();
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString()).contains("1 + 1 = 2").doesNotContain("2 + 2").endsWith("Bye.\n");
+        }
+    }
+
+    @Test
+    void pipedSessionPrintsOneAnswerPerLineAndNothingElse() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            int exitCode = piped(server, "2 10\n5 3\n").run();
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString()).isEqualTo("12\n8\n");
+            assertThat(err.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void pipedSessionReportsFailedLinesOnStderrAndFails() throws Exception {
+        try (TestServer server = TestServer.start(10, 5, TestServer.TINY_WORK)) {
+            int exitCode = piped(server, "2 3\nfoo\n1 9\n5 3\n").run();
+
+            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(out.toString()).isEqualTo("5\n8\n");
+            assertThat(err.toString()).isEqualTo(
+                    "line 2: not sent: expected two integers '<start> <increments>' or STOP, got 'foo'\n"
+                            + "line 3: ERR too-many-increments at most 5 increments per request, got 9\n");
+        }
+    }
+
+    /** Ctrl-C while a request runs: STOP is urgent, the server cancels the request, answers BYE, and closes. */
+    @Test
+    void stopFromOutsideCancelsTheRunningRequest() throws Exception {
+        // Ten seconds of sleep per unit: the request is certainly still running when STOP arrives.
+        WorkSettings slow = new WorkSettings(WorkKind.SLEEP, 0, Duration.ofSeconds(10), 1, OptionalLong.of(1));
+        try (TestServer server = TestServer.start(10, 10, slow);
+             PipedOutputStream keyboard = new PipedOutputStream()) {
+            BufferedReader input = new BufferedReader(
+                    new InputStreamReader(new PipedInputStream(keyboard), StandardCharsets.UTF_8));
+            ConsoleSession session = new ConsoleSession(server.dialer().open(), input,
+                    new Transcript.Interactive(writer(out), writer(err)));
+            CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(session::run,
+                    runnable -> Thread.ofVirtual().start(runnable));
+            keyboard.write("1 2\n".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                    .anyMatch(line -> line.contains("conn-1/req-1 increment 2 starts")));
+
+            session.stopFromOutside();
+
+            // The session's thread, blocked in the read of the reply, wakes up and ends quietly with 0.
+            assertThat(exitCode.get(10, TimeUnit.SECONDS)).isZero();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                    .anyMatch(line -> line.contains("conn-1 closed: client sent STOP after 0 requests")));
+            assertThat(server.log()).anyMatch(line -> line.contains("conn-1/req-1 increment 1 cancelled"));
+            assertThat(out.toString()).doesNotContain("1 + 2");
+            assertThat(err.toString()).isEmpty();
+        }
+    }
+
+    /** A server that reads one request and hangs up: one line on stderr, naming the address, and exit code 1. */
+    @Test
+    void serverGoneMidSessionIsOneLineAndFails() throws Exception {
+        try (ServerSocket hangsUp = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket socket = hangsUp.accept()) {
+                    socket.getInputStream().read();
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            ServerAddress address = new ServerAddress("127.0.0.1", hangsUp.getLocalPort());
+            Dialer dialer = new Dialer(address, Duration.ofSeconds(5), Duration.ofSeconds(5));
+            ConsoleSession session = new ConsoleSession(dialer.open(), reader("1 2\n3 4\n"),
+                    new Transcript.Interactive(writer(out), writer(err)));
+
+            int exitCode = session.run();
+
+            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(err.toString()).isEqualTo("the server at " + address + " closed the connection\n");
+        }
+    }
+
+    private ConsoleSession interactive(TestServer server, String input) throws Exception {
+        return new ConsoleSession(server.dialer().open(), reader(input),
+                new Transcript.Interactive(writer(out), writer(err)));
+    }
+
+    private ConsoleSession piped(TestServer server, String input) throws Exception {
+        return new ConsoleSession(server.dialer().open(), reader(input), new Transcript.Piped(writer(out), writer(err)));
+    }
+
+    private static BufferedReader reader(String input) {
+        return new BufferedReader(new StringReader(input));
+    }
+
+    static PrintWriter writer(StringWriter target) {
+        return new PrintWriter(target, true);
+    }
+}

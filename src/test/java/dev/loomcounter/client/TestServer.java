@@ -1,0 +1,62 @@
+package dev.loomcounter.client;
+
+import dev.loomcounter.log.Log;
+import dev.loomcounter.server.CountingServer;
+import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.settings.WorkKind;
+import dev.loomcounter.settings.WorkSettings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** A real {@link CountingServer} in the test's JVM, on a free port, with tiny work, its log kept for assertions. */
+final class TestServer implements AutoCloseable {
+
+    /** A thousand iterations a unit, 1 to 3 units: requests take microseconds, but still fork real subtasks. */
+    static final WorkSettings TINY_WORK = new WorkSettings(WorkKind.SPIN, 1_000, Duration.ofMillis(1), 3,
+            OptionalLong.of(1));
+
+    private final CountingServer server;
+    private final Queue<String> log = new ConcurrentLinkedQueue<>();
+
+    private TestServer(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
+        ServerSettings settings = new ServerSettings("127.0.0.1", 0, maxConnections, maxIncrements, 1_024,
+                Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofSeconds(1), work, ThreadKind.VIRTUAL,
+                false);
+        this.server = CountingServer.start(settings, Log.to(log::add, false));
+    }
+
+    static TestServer start() throws IOException {
+        return new TestServer(100, 1_000, TINY_WORK);
+    }
+
+    static TestServer start(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
+        return new TestServer(maxConnections, maxIncrements, work);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    ServerAddress address() {
+        return new ServerAddress("127.0.0.1", port());
+    }
+
+    Dialer dialer() {
+        return new Dialer(address(), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+
+    /** The log so far; the server writes it from its own threads, so await what you look for. */
+    List<String> log() {
+        return List.copyOf(log);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
