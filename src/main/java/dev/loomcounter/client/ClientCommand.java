@@ -58,12 +58,12 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Load mode: seed the random requests, for repeatable runs (default: a fresh seed).")
     Long seed;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = Defaults.CONNECT_TIMEOUT,
             converter = DurationConverter.class,
             description = "Give up connecting after this long (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
-    @Option(names = "--bye-timeout", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(names = "--bye-timeout", paramLabel = "DURATION", defaultValue = Defaults.BYE_TIMEOUT,
             converter = DurationConverter.class,
             description = "After STOP, wait this long for BYE before closing anyway (default: ${DEFAULT-VALUE}).")
     Duration byeTimeout;

@@ -9,6 +9,8 @@ import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
+import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import dev.loomcounter.settings.WorkKind;
@@ -45,8 +47,8 @@ public final class DemoCommand implements Callable<Integer> {
      * Sleep work, 1 to 5 units of 10 ms a subtask: a sleeping virtual thread unmounts from its carrier, so one
      * increment often starts on one carrier and ends on another, and the three requests take turns on the same few.
      */
-    static final WorkSettings WORK = new WorkSettings(WorkKind.SLEEP, 0, Duration.ofMillis(10), 5,
-            OptionalLong.empty());
+    static final WorkSettings WORK = new WorkSettings(WorkKind.SLEEP, 0, Defaults.SLICE_ITERATIONS,
+            Duration.ofMillis(10), 5, OptionalLong.empty());
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,11 +58,11 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // Port 0: the system picks a free port, so the demo never collides with a server already running.
         ServerSettings settings = new ServerSettings(Defaults.HOST, 0, 10, 100, Defaults.MAX_LINE_BYTES,
-                Duration.ofSeconds(30), Duration.ofMinutes(1), Defaults.SHUTDOWN_GRACE, WORK, ThreadKind.VIRTUAL,
-                false);
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Durations.parse(Defaults.SHUTDOWN_GRACE), WORK,
+                ThreadKind.VIRTUAL, Fairness.ON, false);
         try (CountingServer server = CountingServer.start(settings, Log.to(out::println, false))) {
-            Dialer dialer = new Dialer(new ServerAddress(Defaults.HOST, server.port()), Defaults.CONNECT_TIMEOUT,
-                    Defaults.BYE_TIMEOUT);
+            Dialer dialer = new Dialer(new ServerAddress(Defaults.HOST, server.port()),
+                    Durations.parse(Defaults.CONNECT_TIMEOUT), Durations.parse(Defaults.BYE_TIMEOUT));
             List<String> answers;
             try {
                 answers = sendTogether(dialer);

@@ -46,9 +46,9 @@ public final class Defaults {
     public static final String FAIRNESS = "on";
 
     /** A client gives up connecting after this long: a server that does not answer should not hang a person. */
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final String CONNECT_TIMEOUT = "5s";
     /** After STOP, a client waits this long for BYE before it closes the connection anyway. */
-    public static final Duration BYE_TIMEOUT = Duration.ofSeconds(2);
+    public static final String BYE_TIMEOUT = "2s";
     /** The load client draws each request's increments from this range, both ends included. */
     public static final int LOAD_MIN_INCREMENTS = 0;
     public static final int LOAD_MAX_INCREMENTS = 10;

@@ -99,7 +99,7 @@ class ConsoleSessionTest {
     @Test
     void stopFromOutsideCancelsTheRunningRequest() throws Exception {
         // Ten seconds of sleep per unit: the request is certainly still running when STOP arrives.
-        WorkSettings slow = new WorkSettings(WorkKind.SLEEP, 0, Duration.ofSeconds(10), 1, OptionalLong.of(1));
+        WorkSettings slow = new WorkSettings(WorkKind.SLEEP, 0, 1, Duration.ofSeconds(10), 1, OptionalLong.of(1));
         try (TestServer server = TestServer.start(10, 10, slow);
              PipedOutputStream keyboard = new PipedOutputStream()) {
             BufferedReader input = new BufferedReader(

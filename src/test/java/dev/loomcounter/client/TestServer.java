@@ -2,6 +2,7 @@ package dev.loomcounter.client;
 
 import dev.loomcounter.log.Log;
 import dev.loomcounter.server.CountingServer;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import dev.loomcounter.settings.WorkKind;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class TestServer implements AutoCloseable {
 
     /** A thousand iterations a unit, 1 to 3 units: requests take microseconds, but still fork real subtasks. */
-    static final WorkSettings TINY_WORK = new WorkSettings(WorkKind.SPIN, 1_000, Duration.ofMillis(1), 3,
+    static final WorkSettings TINY_WORK = new WorkSettings(WorkKind.SPIN, 1_000, 1_000, Duration.ofMillis(1), 3,
             OptionalLong.of(1));
 
     private final CountingServer server;
@@ -26,7 +27,7 @@ final class TestServer implements AutoCloseable {
     private TestServer(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
         ServerSettings settings = new ServerSettings("127.0.0.1", 0, maxConnections, maxIncrements, 1_024,
                 Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofSeconds(1), work, ThreadKind.VIRTUAL,
-                false);
+                Fairness.ON, false);
         this.server = CountingServer.start(settings, Log.to(log::add, false));
     }
 
