@@ -2,6 +2,7 @@ package dev.loomcounter.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
@@ -71,11 +72,20 @@ final class LineReader {
         }
     }
 
-    /** Reads and drops everything until the peer closes: used once a connection is condemned. */
+    /**
+     * Reads and drops everything until the peer closes: used once a connection is condemned. Read timeouts do not
+     * end it; the connection's other side decides when it is over.
+     */
     void discardUntilEnd() throws IOException {
         position = limit;
-        while (in.read(buffer) >= 0) {
-            // nothing to keep
+        while (true) {
+            try {
+                if (in.read(buffer) < 0) {
+                    return;
+                }
+            } catch (SocketTimeoutException e) {
+                // still condemned, still listening for the hang-up
+            }
         }
     }
 }
