@@ -25,8 +25,14 @@ public final class Main {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
     }
 
+    /** Settings every command line of the project shares, tests' included: {@code --threads platform}, not PLATFORM. */
+    public static CommandLine configure(CommandLine commandLine) {
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new Main());
+        configure(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         // A bad flag gets one line that names it, not a page of usage: --help is there for that.

@@ -60,7 +60,6 @@ public final class ServerCommand implements Callable<Integer> {
     Duration shutdownGrace;
 
     @Option(names = "--work", paramLabel = "spin|sleep", defaultValue = Defaults.WORK,
-            converter = WorkKindConverter.class,
             description = "What a subtask does per unit: spin (CPU busy loop) or sleep (blocking wait) "
                     + "(default: ${DEFAULT-VALUE}).")
     WorkKind work;
@@ -87,12 +86,10 @@ public final class ServerCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--threads", paramLabel = "virtual|platform", defaultValue = Defaults.THREADS,
-            converter = ThreadKindConverter.class,
             description = "Thread kind for connections and subtasks alike (default: ${DEFAULT-VALUE}).")
     ThreadKind threads;
 
     @Option(names = "--fairness", paramLabel = "on|off", defaultValue = Defaults.FAIRNESS,
-            converter = FairnessConverter.class,
             description = "on: spin slices run on a pool of one platform thread per core, round-robin by request, so "
                     + "no client starves; off: each subtask spins on its own thread (default: ${DEFAULT-VALUE}).")
     Fairness fairness;
@@ -137,38 +134,5 @@ public final class ServerCommand implements Callable<Integer> {
         }
         server.awaitTermination();
         return 0;
-    }
-
-    static final class WorkKindConverter implements CommandLine.ITypeConverter<WorkKind> {
-        @Override
-        public WorkKind convert(String value) {
-            return switch (value) {
-                case "spin" -> WorkKind.SPIN;
-                case "sleep" -> WorkKind.SLEEP;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not spin or sleep");
-            };
-        }
-    }
-
-    static final class FairnessConverter implements CommandLine.ITypeConverter<Fairness> {
-        @Override
-        public Fairness convert(String value) {
-            return switch (value) {
-                case "on" -> Fairness.ON;
-                case "off" -> Fairness.OFF;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not on or off");
-            };
-        }
-    }
-
-    static final class ThreadKindConverter implements CommandLine.ITypeConverter<ThreadKind> {
-        @Override
-        public ThreadKind convert(String value) {
-            return switch (value) {
-                case "virtual" -> ThreadKind.VIRTUAL;
-                case "platform" -> ThreadKind.PLATFORM;
-                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not virtual or platform");
-            };
-        }
     }
 }

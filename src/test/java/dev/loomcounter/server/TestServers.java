@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import dev.loomcounter.Main;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.ServerSettings;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class TestServers {
         args.addAll(List.of(flags));
         ServerCommand command = new ServerCommand();
         // A test's own flags come after the defaults above and override them.
-        new CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+        Main.configure(new CommandLine(command)).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
         return command.settings();
     }
 
