@@ -58,6 +58,10 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Load mode: seed the random requests, for repeatable runs (default: a fresh seed).")
     Long seed;
 
+    @Option(names = "--timings",
+            description = "Piped mode: also print each answer's round-trip time, on stderr.")
+    boolean timings;
+
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = Defaults.CONNECT_TIMEOUT,
             converter = DurationConverter.class,
             description = "Give up connecting after this long (default: ${DEFAULT-VALUE}).")
@@ -85,6 +89,9 @@ public final class ClientCommand implements Callable<Integer> {
         try {
             if (requests != null && hold != null) {
                 throw new IllegalArgumentException("--requests (load) and --hold (hold) are two modes: pick one");
+            }
+            if (timings && (requests != null || hold != null)) {
+                throw new IllegalArgumentException("--timings only applies to the console client");
             }
             if (requests != null) {
                 return new Mode.Load(new LoadSettings(clients == null ? 1 : clients, requests,
@@ -127,7 +134,7 @@ public final class ClientCommand implements Callable<Integer> {
         };
     }
 
-    private static int runConsole(Dialer dialer, PrintWriter out, PrintWriter err) throws InterruptedException {
+    private int runConsole(Dialer dialer, PrintWriter out, PrintWriter err) throws InterruptedException {
         ServerLink link;
         try {
             link = dialer.open();
@@ -136,7 +143,7 @@ public final class ClientCommand implements Callable<Integer> {
             return FAILED;
         }
         boolean terminal = Terminals.attached();
-        Transcript transcript = terminal ? new Transcript.Interactive(out, err) : new Transcript.Piped(out, err);
+        Transcript transcript = terminal ? new Transcript.Interactive(out, err) : new Transcript.Piped(out, err, timings);
         ConsoleSession session = new ConsoleSession(link, stdin(), transcript);
         // Ctrl-C: the JVM runs its shutdown hooks while the main thread still waits for a line. The hook says STOP
         // and waits for BYE, so that the server cancels whatever this client still has running there.

@@ -98,9 +98,10 @@ sealed interface Transcript {
 
     /**
      * Lines in, lines out, for scripts: one answer per line on stdout and nothing else there, so that the output can be
-     * piped on; every problem on stderr with its input line number; a failed line fails the run.
+     * piped on; every problem on stderr with its input line number; a failed line fails the run. With
+     * {@code timings}, each answer's round trip goes to stderr too, for measuring with a script.
      */
-    record Piped(PrintWriter out, PrintWriter err) implements Transcript {
+    record Piped(PrintWriter out, PrintWriter err, boolean timings) implements Transcript {
 
         @Override
         public void greet(ServerAddress address) {
@@ -113,6 +114,11 @@ sealed interface Transcript {
         @Override
         public void result(Request.Count request, long value, Duration roundTrip) {
             out.println(value);
+            if (timings) {
+                out.flush(); // the answer first, then its time, when both go to one terminal
+                err.printf("%d %d -> %d in %s%n", request.start(), request.increments(), value,
+                        RoundTrip.format(roundTrip.toNanos()));
+            }
         }
 
         @Override

@@ -83,6 +83,19 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void pipedSessionWithTimingsKeepsStdoutCleanAndTimesEachAnswerOnStderr() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            int exitCode = piped(server, "2 10\n5 3\n", true).run();
+
+            assertThat(exitCode).isZero();
+            assertThat(out.toString()).isEqualTo("12\n8\n");
+            assertThat(err.toString().lines()).hasSize(2)
+                    .satisfiesExactly(first -> assertThat(first).matches("2 10 -> 12 in [0-9.,]+ (ms|s)"),
+                            second -> assertThat(second).matches("5 3 -> 8 in [0-9.,]+ (ms|s)"));
+        }
+    }
+
+    @Test
     void pipedSessionReportsFailedLinesOnStderrAndFails() throws Exception {
         try (TestServer server = TestServer.start(10, 5, TestServer.TINY_WORK)) {
             int exitCode = piped(server, "2 3\nfoo\n1 9\n5 3\n").run();
@@ -154,7 +167,12 @@ class ConsoleSessionTest {
     }
 
     private ConsoleSession piped(TestServer server, String input) throws Exception {
-        return new ConsoleSession(server.dialer().open(), reader(input), new Transcript.Piped(writer(out), writer(err)));
+        return piped(server, input, false);
+    }
+
+    private ConsoleSession piped(TestServer server, String input, boolean timings) throws Exception {
+        return new ConsoleSession(server.dialer().open(), reader(input),
+                new Transcript.Piped(writer(out), writer(err), timings));
     }
 
     private static BufferedReader reader(String input) {
