@@ -41,6 +41,13 @@ server_started_by() {
   return 1
 }
 
+# SIGTERM to a process and all its descendants, by process id, children first.
+stop_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
 # Starts a lesson's server command on a free port; sets JOB (the job running Maven), LOG, PORT and SERVER_PID.
 start_server() {
   local command=$1 number=$2
@@ -55,10 +62,9 @@ start_server() {
   : >"$LOG"
   eval "$command" >"$LOG" 2>&1 </dev/null &
   JOB=$!
-  SERVER_PID=
-  # If a check fails, stop what this command started, by process id: the server if it is up (Maven then ends with
-  # it), else Maven.
-  trap 'kill "${SERVER_PID:-$JOB}" 2>/dev/null' EXIT
+  # If a check fails, stop every process this command started: killing the job alone would leave Maven and the
+  # server running under it.
+  trap 'stop_tree "$JOB"' EXIT
   local waited=0
   until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
     kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the server did not start: $1"; }
