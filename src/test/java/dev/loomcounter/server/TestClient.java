@@ -8,14 +8,17 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A raw protocol client for tests: it sends exactly the bytes it is given and reads lines with a timeout. */
-final class TestClient implements AutoCloseable {
+/**
+ * A raw protocol client for tests: it sends exactly the bytes it is given and reads lines with a timeout. Public for
+ * the lesson tests, which talk to real server processes.
+ */
+public final class TestClient implements AutoCloseable {
 
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
 
-    TestClient(int port) throws IOException {
+    public TestClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         // A reply that never comes fails the test instead of hanging it.
@@ -24,33 +27,33 @@ final class TestClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    TestClient send(String text) throws IOException {
+    public TestClient send(String text) throws IOException {
         return sendBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    TestClient sendBytes(byte[] bytes) throws IOException {
+    public TestClient sendBytes(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
         return this;
     }
 
     /** The next line, or null once the server has closed the connection. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         return in.readLine();
     }
 
-    String ask(String line) throws IOException {
+    public String ask(String line) throws IOException {
         send(line + "\n");
         return readLine();
     }
 
     /** Half-closes: the server reads end-of-stream, as when a client process exits. */
-    void hangUp() throws IOException {
+    public void hangUp() throws IOException {
         socket.shutdownOutput();
     }
 
     /** Closes abruptly: the server's next read fails with a reset instead of seeing a clean end of stream. */
-    void abort() throws IOException {
+    public void abort() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }

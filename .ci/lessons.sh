@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Runs the lessons' server commands as docs/lessons.md writes them: through the Maven wrapper, JDK_JAVA_OPTIONS
+# included, which the JUnit tests (they start the server's JVM directly) cannot check. For each distinct server
+# command (without its `| tee server.log`): start it on a free port, ask `0 0`, say STOP, send the server SIGINT as
+# lesson 5 does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, and lesson 4's pgrep/ps/jcmd/grep
+# lines, run verbatim. Needs bash (for /dev/tcp), pgrep and ps; no standard input, no terminal. About 40 s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LESSONS=docs/lessons.md
+WORK=$(mktemp -d)
+# One command at a time: each runs the `compile` phase, and two Maven builds of one project at once race on
+# target/classes (one saw "Could not find or load main class" while the other recompiled).
+# Maven's own JVM only: C1 alone starts Maven faster; the server's JVM is not affected.
+export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1"
+
+fail() {
+  echo "lessons.sh: $*" >&2
+  exit 1
+}
+
+trap 'rm -rf "$WORK" dump.json' EXIT
+
+# A line the lessons must show verbatim, or the script is checking something the lessons no longer say.
+require_line() {
+  grep -qxF -- "$1" "$LESSONS" || fail "docs/lessons.md no longer shows this line: $1"
+}
+
+# The server's JVM among the descendants of a process (Maven forks it, through a shell or two).
+server_started_by() {
+  local candidate ancestor
+  for candidate in $(pgrep -f 'dev.loomcounter.Main server'); do
+    ancestor=$candidate
+    while ((ancestor > 1)); do
+      if ((ancestor == $1)); then
+        echo "$candidate"
+        return 0
+      fi
+      ancestor=$(ps -o ppid= -p "$ancestor" | tr -d ' ') || break
+    done
+  done
+  return 1
+}
+
+# SIGTERM to a process and all its descendants, by process id, children first.
+stop_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do stop_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+# Starts a lesson's server command on a free port; sets JOB (the job running Maven), LOG, PORT and SERVER_PID.
+start_server() {
+  local command=$1 number=$2
+  # --port 0: the command as written, on a free port, so that this script can run next to a server on 7007.
+  if [[ $command == *'-Dargs="'* ]]; then
+    command=${command/-Dargs=\"/-Dargs=\"--port 0 }
+  else
+    command="$command -Dargs=\"--port 0\""
+  fi
+  command=${command% | tee server.log}
+  LOG="$WORK/server-$number.log"
+  : >"$LOG"
+  eval "$command" >"$LOG" 2>&1 </dev/null &
+  JOB=$!
+  # If a check fails, stop every process this command started: killing the job alone would leave Maven and the
+  # server running under it.
+  trap 'stop_tree "$JOB"' EXIT
+  local waited=0
+  until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
+    kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the server did not start: $1"; }
+    ((waited++ < 300)) || fail "the server did not listen within 30 s: $1"
+    sleep 0.1
+  done
+  SERVER_PID=$(server_started_by "$JOB") || fail "no server process under Maven's: $1"
+}
+
+# Sends lines on a new connection; fd 3 stays open for read_answer and the caller.
+open_and_ask() {
+  exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+  printf '%s\n' "$@" >&3
+}
+
+read_answer() {
+  local answer
+  IFS= read -r -t 20 answer <&3 || fail "no answer from the server on port $PORT"
+  printf '%s' "$answer"
+}
+
+# Asks 0 0 and says STOP on a connection of its own; then lesson 5's `kill -INT "$PID"` (Ctrl-C for the server
+# alone): the server must stop in order, and Maven with it, successfully.
+check_and_stop() {
+  require_line 'kill -INT "$PID"'
+  open_and_ask "0 0"
+  [[ $(read_answer) == 0 ]] || fail "0 0 was not answered 0 by: $1"
+  printf 'STOP\n' >&3
+  [[ $(read_answer) == BYE ]] || fail "STOP was not answered BYE by: $1"
+  exec 3>&-
+  local PID=$SERVER_PID
+  kill -INT "$PID"
+  wait "$JOB" || { cat "$LOG" >&2; fail "Maven failed after the server's orderly stop: $1"; }
+  grep -q 'server stopped' "$LOG" || { cat "$LOG" >&2; fail "no orderly stop after SIGINT: $1"; }
+  trap - EXIT
+}
+
+# Lesson 2: with parallelism and maxPoolSize 1, every virtual thread runs on worker-1.
+check_one_carrier() {
+  open_and_ask "2 20"
+  local answer
+  answer=$(read_answer)
+  [[ $answer == 22 ]] || { cat "$LOG" >&2; fail "2 20 was answered '$answer', not 22"; }
+  # STOP only now: it is urgent, and sent with the request it would cancel it.
+  printf 'STOP\n' >&3
+  [[ $(read_answer) == BYE ]] || fail "STOP was not answered BYE"
+  exec 3>&-
+  grep -q 'NOTE: Picked up JDK_JAVA_OPTIONS: -Djdk.virtualThreadScheduler.parallelism=1' "$LOG" \
+    || fail "JDK_JAVA_OPTIONS did not reach the server"
+  local carriers
+  carriers=$(grep -oE 'ForkJoinPool-1-worker-[0-9]+' "$LOG" | sort -u | tr '\n' ' ')
+  [[ $carriers == 'ForkJoinPool-1-worker-1 ' ]] || fail "one carrier expected, the log shows: $carriers"
+}
+
+# Lesson 4: its lines, as written, while a request of lesson 4's server is in flight on conn-1.
+check_thread_dump() {
+  local pgrep_line="PID=\$(pgrep -f 'dev.loomcounter.Main server')"
+  local jdk_line="JDK25=\$(dirname \"\$(dirname \"\$(ps -o args= -p \"\$PID\" | cut -d' ' -f1)\")\")"
+  local jcmd_line='"$JDK25/bin/jcmd" "$PID" Thread.dump_to_file -format=json dump.json'
+  local grep_line="grep -E '\"(container|name)\"' dump.json"
+  for line in "$pgrep_line" "$jdk_line" "$jcmd_line" "$grep_line"; do require_line "$line"; done
+
+  open_and_ask "0 3"
+  local waited=0
+  until [[ $(grep -c 'req-1 increment .* starts' "$LOG") -ge 3 ]]; do
+    ((waited++ < 300)) || fail "the request's increments did not start"
+    sleep 0.1
+  done
+  # pgrep may find other servers on a shared machine; it must find this one, and the rest runs with this one.
+  local PID
+  eval "$pgrep_line" || fail "pgrep found no server"
+  grep -qx "$SERVER_PID" <<<"$PID" || fail "pgrep did not find the server: $PID"
+  PID=$SERVER_PID
+  local JDK25
+  eval "$jdk_line"
+  rm -f dump.json
+  eval "$jcmd_line" >/dev/null
+  local tree
+  tree=$(eval "$grep_line")
+  grep -qF '"name": "conn-1\/req-1\/increment-3"' <<<"$tree" || fail "the dump lacks the request's threads: $tree"
+  grep -qF '"container": "conn-1\/req-1\/' <<<"$tree" || fail "the dump lacks the request's scope: $tree"
+  rm -f dump.json
+  exec 3>&- # hanging up cancels the request
+}
+
+# One lesson's server command, checked from start to stop.
+check_command() {
+  local command=$1
+  start_server "$command" "$2"
+  if [[ $command == *maxPoolSize=1* ]]; then
+    check_one_carrier
+  fi
+  if [[ $command == *'--unit-millis 60000'* ]]; then
+    check_thread_dump
+  fi
+  check_and_stop "$command"
+  echo "ok: $command"
+}
+
+./mvnw -B -ntp -q compile
+# Every distinct server command of the lessons, in a code block or a list item.
+mapfile -t COMMANDS < <(grep -E "^ *(JDK_JAVA_OPTIONS='[^']*' )?\./mvnw -q compile exec:exec@server" "$LESSONS" \
+  | sed -E 's/^ +//' | sort -u)
+((${#COMMANDS[@]} >= 5)) || fail "found only ${#COMMANDS[@]} server commands in $LESSONS"
+for i in "${!COMMANDS[@]}"; do
+  # A subshell each: its EXIT trap stops its own server if a check fails.
+  (check_command "${COMMANDS[$i]}" "$i")
+done
+echo "lessons.sh: ${#COMMANDS[@]} server commands of the lessons started, answered and stopped"
