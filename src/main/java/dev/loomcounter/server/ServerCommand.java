@@ -10,9 +10,11 @@ import dev.loomcounter.settings.ThreadKind;
 import dev.loomcounter.settings.WorkKind;
 import dev.loomcounter.settings.WorkSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,13 +124,15 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerSettings settings = settings();
         CountingServer server = CountingServer.start(settings, Log.to(System.out, settings.quiet()));
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            server.close();
-            System.out.flush();
-            // The shutdown was orderly: every request answered or cancelled, every connection closed. A JVM ended
-            // by a signal exits with 128 + the signal's number; halting here says 0 instead.
-            Runtime.getRuntime().halt(0);
-        }));
+        // However the JVM ends (System.exit, the last thread), the server first stops in order.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+        // Ctrl-C and SIGTERM: a JVM killed by a signal runs its shutdown hooks, then exits with 128 + the signal's
+        // number. Handling the two signals turns them into System.exit(0): the same orderly stop through the hook
+        // above, every other hook too (a JFR recording gets written), and the exit code says it went well.
+        // sun.misc.Signal is in the jdk.unsupported module: not a standard API, but the JDK keeps it for this use.
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> System.exit(0));
+        }
         if (exitWithParent) {
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         }
