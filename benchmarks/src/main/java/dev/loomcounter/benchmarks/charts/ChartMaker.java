@@ -7,6 +7,7 @@ import java.awt.Paint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
@@ -50,16 +53,21 @@ public final class ChartMaker {
 
     static final Color VIRTUAL = new Color(0x1f77b4);
     static final Color PLATFORM = new Color(0xd62728);
+    static final Color VIRTUAL_LIGHT = new Color(0xaec7e8);
+    static final Color PLATFORM_LIGHT = new Color(0xff9896);
     static final Color POOL = new Color(0x2ca02c);
     static final Color SEQUENTIAL = new Color(0x7f7f7f);
     static final int WIDTH = 960;
     static final int HEIGHT = 600;
 
     private final Path out;
+    /** The first line of machine.txt beside the JSON, if there is one: where the numbers were measured. */
+    private final String machine;
     private final StringBuilder summary = new StringBuilder();
 
-    private ChartMaker(Path out) {
+    private ChartMaker(Path out, String machine) {
         this.out = out;
+        this.machine = machine;
     }
 
     public static void main(String[] args) throws IOException {
@@ -69,7 +77,9 @@ public final class ChartMaker {
         }
         List<JmhResult> results = JmhResult.read(Path.of(args[0]));
         Path out = Files.createDirectories(Path.of(args[1]));
-        ChartMaker maker = new ChartMaker(out);
+        Path machineFile = Path.of(args[0]).toAbsolutePath().resolveSibling("machine.txt");
+        String machine = Files.exists(machineFile) ? Files.readAllLines(machineFile).getFirst() : "";
+        ChartMaker maker = new ChartMaker(out, machine);
         Map<String, List<JmhResult>> byClass = results.stream()
                 .collect(Collectors.groupingBy(JmhResult::benchmarkClass, LinkedHashMap::new, Collectors.toList()));
         maker.summary.append("<!-- Written by ChartMaker from ").append(Path.of(args[0]).getFileName())
@@ -154,7 +164,7 @@ public final class ChartMaker {
         CategoryPlot plot = new CategoryPlot(data, new CategoryAxis("request size"), range,
                 new StatisticalBarRenderer());
         style(plot, SEQUENTIAL, VIRTUAL, PLATFORM, POOL);
-        return save("cpu-bound-requests.png", chart("CPU-bound requests: the parallel strategies tie", plot, results));
+        return save("cpu-bound-requests.png", chart("CPU-bound requests: N subtasks of the busy loop, four ways", plot, results));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -188,7 +198,7 @@ public final class ChartMaker {
         oneSleep.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
         oneSleep.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         plot.addRangeMarker(oneSleep);
-        return save("blocking-requests.png", chart("Blocking requests: virtual threads take about one sleep", plot,
+        return save("blocking-requests.png", chart("Blocking requests: N subtasks that each sleep 100 ms", plot,
                  results));
     }
 
@@ -219,7 +229,10 @@ public final class ChartMaker {
             latency.addSeries(median);
             latency.addSeries(p99);
         }
-        XYPlot top = xyPlot(throughput, null, logAxis("requests per second"), VIRTUAL, PLATFORM);
+        // Linear, from zero: the gap between the two kinds is the point, and a log axis would shrink it.
+        NumberAxis perSecondAxis = new NumberAxis("requests per second (mean ± 99.9% CI)");
+        perSecondAxis.setAutoRangeIncludesZero(true);
+        XYPlot top = xyPlot(throughput, null, perSecondAxis, VIRTUAL, PLATFORM);
         XYPlot bottom = xyPlot(latency, null, logAxis("round time, ms"), VIRTUAL, VIRTUAL, PLATFORM, PLATFORM);
         XYErrorRenderer dashed = (XYErrorRenderer) bottom.getRenderer();
         BasicStroke dash = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
@@ -257,9 +270,11 @@ public final class ChartMaker {
         }
         LogAxis range = logAxis("latency of the tiny request, ms");
         BarRenderer renderer = new BarRenderer();
+        // Bars start at the axis' lower edge: a log axis has no zero to start from.
+        renderer.setIncludeBaseInRange(false);
         CategoryPlot plot = new CategoryPlot(data, new CategoryAxis("tiny request, and what else the server runs"),
                 range, renderer);
-        style(plot, VIRTUAL, VIRTUAL.brighter().brighter(), PLATFORM, PLATFORM.brighter().brighter());
+        style(plot, VIRTUAL, VIRTUAL_LIGHT, PLATFORM, PLATFORM_LIGHT);
         return save("responsiveness.png", chart("Responsiveness: a tiny request next to a CPU-bound one", plot,
                  results));
     }
@@ -267,7 +282,7 @@ public final class ChartMaker {
     // ---------------------------------------------------------------------------------------------------------------
     // Chart plumbing.
 
-    private static XYPlot xyPlot(YIntervalSeriesCollection data, LogAxis domain, LogAxis range, Paint... paints) {
+    private static XYPlot xyPlot(YIntervalSeriesCollection data, ValueAxis domain, ValueAxis range, Paint... paints) {
         XYErrorRenderer renderer = new XYErrorRenderer();
         renderer.setDrawXError(false);
         renderer.setDefaultLinesVisible(true);
@@ -299,19 +314,26 @@ public final class ChartMaker {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     }
 
+    /** Base 10, a labelled tick at every power of ten, and labels as the tables print numbers. */
     private static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
         axis.setSmallestValue(1e-4);
-        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.####"));
+        axis.setTickUnit(new NumberTickUnit(1.0));
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.####"));
         return axis;
     }
 
-    private static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, List<JmhResult> results) {
+    private JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, List<JmhResult> results) {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 18), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        chart.addSubtitle(new TextTitle(results.getFirst().run().describe(),
-                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        chart.addSubtitle(new TextTitle(results.getFirst().run().describe(), small));
+        if (!machine.isBlank()) {
+            chart.addSubtitle(new TextTitle(machine, small));
+        }
         return chart;
     }
 
