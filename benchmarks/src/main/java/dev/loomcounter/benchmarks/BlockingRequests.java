@@ -42,7 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * server runs it with {@code --work sleep}. Score: milliseconds per request; "blocking ratio" = platform / virtual at
  * the same N.
  *
- * <p><b>Run it alone:</b> {@code ./mvnw -f benchmarks/pom.xml package exec:exec@full -Dbench=BlockingRequests}
+ * <p><b>Run it alone</b>, from the repository root:
+ * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=BlockingRequests}</pre>
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass, and rewrites {@code results/full.json}
+ * with this benchmark's results alone.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

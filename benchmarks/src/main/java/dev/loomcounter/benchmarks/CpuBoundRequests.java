@@ -50,7 +50,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  * Score: microseconds per request. Speed-up = SEQUENTIAL / the others, at the same N.
  *
- * <p><b>Run it alone:</b> {@code ./mvnw -f benchmarks/pom.xml package exec:exec@full -Dbench=CpuBoundRequests}
+ * <p><b>Run it alone</b>, from the repository root:
+ * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=CpuBoundRequests}</pre>
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass, and rewrites {@code results/full.json}
+ * with this benchmark's results alone.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

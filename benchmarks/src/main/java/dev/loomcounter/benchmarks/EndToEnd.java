@@ -45,7 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * a round, on one platform thread), so the comparison is fair, though absolute numbers are lower than with a client on
  * another machine.
  *
- * <p><b>Run it alone:</b> {@code ./mvnw -f benchmarks/pom.xml package exec:exec@full -Dbench=EndToEnd}
+ * <p><b>Run it alone</b>, from the repository root:
+ * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=EndToEnd}</pre>
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass, and rewrites {@code results/full.json}
+ * with this benchmark's results alone.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -38,7 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * table do) it is the cost of one subtask. {@code @OperationsPerInvocation} cannot do that division here: it is a
  * constant, and N is a parameter.
  *
- * <p><b>Run it alone:</b> {@code ./mvnw -f benchmarks/pom.xml package exec:exec@full -Dbench=ForkJoinCost}
+ * <p><b>Run it alone</b>, from the repository root:
+ * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=ForkJoinCost}</pre>
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass, and rewrites {@code results/full.json}
+ * with this benchmark's results alone.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -43,7 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p><b>Adding a fairness setting</b> (once the server has one): add a {@code @Param} field here and pass it on in
  * {@link #serverSettings()}, the one place the server is configured; nothing else changes.
  *
- * <p><b>Run it alone:</b> {@code ./mvnw -f benchmarks/pom.xml package exec:exec@full -Dbench=Responsiveness}
+ * <p><b>Run it alone</b>, from the repository root:
+ * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=Responsiveness}</pre>
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass, and rewrites {@code results/full.json}
+ * with this benchmark's results alone.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
