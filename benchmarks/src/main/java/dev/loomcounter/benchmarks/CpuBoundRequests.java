@@ -52,8 +52,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=CpuBoundRequests}</pre>
- * With {@code @full} instead of {@code @quick} it runs as in the full pass, and rewrites {@code results/full.json}
- * with this benchmark's results alone.
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass; add {@code -Dfull.json=results/NAME.json},
+ * or its results alone replace the committed {@code results/full.json}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

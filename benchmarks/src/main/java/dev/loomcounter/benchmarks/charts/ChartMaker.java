@@ -39,7 +39,8 @@ import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
- * Draws one PNG per benchmark from a JMH JSON file, and writes {@code summary.md}: the same numbers as tables.
+ * Draws one PNG per benchmark from a JMH JSON file, and writes the same numbers as Markdown tables beside the JSON
+ * ({@code results/full.json} gives {@code results/full.md}).
  *
  * <p>Run: {@code ./mvnw -f benchmarks/pom.xml compile exec:exec@charts} (reads {@code benchmarks/results/full.json},
  * writes into {@code benchmarks/results/}). Arguments: the JSON file and the output folder.
@@ -89,8 +90,11 @@ public final class ChartMaker {
         maker.draw(byClass, "BlockingRequests", maker::blocking);
         maker.draw(byClass, "EndToEnd", maker::endToEnd);
         maker.draw(byClass, "Responsiveness", maker::responsiveness);
-        Files.writeString(out.resolve("summary.md"), maker.summary);
-        System.out.println("wrote " + out.resolve("summary.md"));
+        // The tables sit beside the JSON they come from: results/full.json -> results/full.md.
+        Path json = Path.of(args[0]);
+        Path tables = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+        Files.writeString(tables, maker.summary);
+        System.out.println("wrote " + tables);
     }
 
     private interface Drawing {
