@@ -1,0 +1,116 @@
+package dev.loomcounter.benchmarks;
+
+import dev.loomcounter.counting.RequestCounter;
+import dev.loomcounter.counting.SubtaskGauge;
+import dev.loomcounter.counting.Work;
+import dev.loomcounter.log.Log;
+import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.ThreadKind;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Blocking requests: what virtual threads are for.
+ *
+ * <p><b>Hypothesis.</b> Each subtask sleeps {@value #SLEEP_MILLIS} ms, standing for a call to a database or another
+ * service. A sleeping virtual thread unmounts and gives its carrier back, so N sleeping subtasks cost N small heap
+ * objects and the request takes about one sleep, even at N = 100,000 on 2 cores. With platform threads every
+ * sleeper is a whole operating-system thread: the sleeps still overlap, but creating N kernel threads one after
+ * the other adds N times tens of microseconds, and at 10,000 subtasks that costs more than the sleep itself.
+ *
+ * <p><b>Why platform threads stop at 10,000.</b> 100,000 live platform threads need 100,000 kernel threads at once.
+ * Linux numbers threads like processes, and this machine allows 32,768 ids in all ({@code /proc/sys/kernel/pid_max}),
+ * shared with every other process; a container usually caps it lower still. The JVM would fail with
+ * {@code OutOfMemoryError: unable to create native thread}, taking the benchmark and possibly its neighbours with
+ * it. Not being able to run that case at all is the result. JMH crosses every {@code @Param} with every other, so
+ * the two kinds are two benchmark methods, each with its own list of sizes.
+ *
+ * <p><b>What is measured.</b> {@link RequestCounter#count} with {@code Work.Sleep} of one unit per subtask, as the
+ * server runs it with {@code --work sleep}. Score: milliseconds per request; "blocking ratio" = platform / virtual at
+ * the same N.
+ *
+ * <p><b>Run it alone</b>, from the repository root:
+ * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=BlockingRequests}</pre>
+ * With {@code @full} instead of {@code @quick} it runs as in the full pass; add {@code -Dfull.json=results/NAME.json},
+ * or its results alone replace the committed {@code results/full.json}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 2, jvmArgsAppend = "--enable-preview")
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class BlockingRequests {
+
+    /** Long against a fork (microseconds), so that "one sleep" is easy to see in the results; short enough to
+     * give each measured iteration many requests. */
+    static final long SLEEP_MILLIS = 100;
+
+    @State(Scope.Thread)
+    public static class VirtualThreads {
+        @Param({"1", "100", "10000", "100000"})
+        int subtasks;
+
+        Sleepers sleepers;
+
+        @Setup(Level.Trial)
+        public void setUp() throws InterruptedException {
+            sleepers = new Sleepers(ThreadKind.VIRTUAL, subtasks);
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class PlatformThreads {
+        /** No 100,000: see the class comment. */
+        @Param({"1", "100", "10000"})
+        int subtasks;
+
+        Sleepers sleepers;
+
+        @Setup(Level.Trial)
+        public void setUp() throws InterruptedException {
+            sleepers = new Sleepers(ThreadKind.PLATFORM, subtasks);
+        }
+    }
+
+    @Benchmark
+    public long virtualThreads(VirtualThreads state) throws InterruptedException {
+        return state.sleepers.request();
+    }
+
+    @Benchmark
+    public long platformThreads(PlatformThreads state) throws InterruptedException {
+        return state.sleepers.request();
+    }
+
+    /** One request of N sleeping subtasks, checked once when made. */
+    static final class Sleepers {
+        private final RequestCounter counter;
+        private final Request.Count request;
+        private final SplittableRandom draws = new SplittableRandom(4);
+
+        Sleepers(ThreadKind kind, int subtasks) throws InterruptedException {
+            // maxUnits 1: every subtask sleeps exactly one unit.
+            this.counter = new RequestCounter(new Work.Sleep(Duration.ofMillis(SLEEP_MILLIS)), 1, kind,
+                    Duration.ofMinutes(1), Log.silent(), new SubtaskGauge());
+            this.request = new Request.Count(0, subtasks);
+            Checks.expect("BlockingRequests " + kind + " " + subtasks, request(), request.expectedResult());
+        }
+
+        long request() throws InterruptedException {
+            return counter.count("bench", request, draws).result();
+        }
+    }
+}
