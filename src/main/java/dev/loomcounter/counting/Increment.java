@@ -43,12 +43,12 @@ final class Increment implements Callable<Increment.Report> {
         long began = System.nanoTime();
         // Thread.currentThread() of a virtual thread prints its carrier too: compare the two lines of one
         // increment, and you may see it start on one carrier and finish on another.
-        log.detail(requestName + " increment " + index + " starts " + units + " units on " + Thread.currentThread());
+        log.detail(() -> requestName + " increment " + index + " starts " + units + " units on " + Thread.currentThread());
         try {
             Effort effort = work.perform(units, requestName);
             long counterSeen = counter.incrementAndGet();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - began);
-            log.detail(requestName + " increment " + index + " done in " + elapsed.toMillis() + " ms ("
+            log.detail(() -> requestName + " increment " + index + " done in " + elapsed.toMillis() + " ms ("
                     + effort.busy().toMillis() + " ms of work), counter now " + counterSeen + ", on "
                     + Thread.currentThread());
             done = true;
@@ -56,7 +56,7 @@ final class Increment implements Callable<Increment.Report> {
         } catch (InterruptedException e) {
             // The scope was cancelled (a failed sibling, a timeout, a client gone, a shutdown): stop here, without
             // incrementing. Rethrowing lets the scope record this subtask as failed, not as successful.
-            log.detail(requestName + " increment " + index + " cancelled after "
+            log.detail(() -> requestName + " increment " + index + " cancelled after "
                     + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms on " + Thread.currentThread());
             throw e;
         } finally {

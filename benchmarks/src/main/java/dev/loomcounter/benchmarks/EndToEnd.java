@@ -2,6 +2,7 @@ package dev.loomcounter.benchmarks;
 
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,7 +78,8 @@ public class EndToEnd {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
-        server = LoopbackServer.start(LoopbackServer.settings(kind, UNIT_ITERATIONS,
+        // Fairness on, the server's default: the server as users run it.
+        server = LoopbackServer.start(LoopbackServer.settings(kind, Fairness.ON, UNIT_ITERATIONS,
                 Math.max(connections, Defaults.MAX_CONNECTIONS)));
         requests = new byte[connections][];
         expected = new String[connections];

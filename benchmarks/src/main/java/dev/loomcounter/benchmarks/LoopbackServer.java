@@ -3,6 +3,8 @@ package dev.loomcounter.benchmarks;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
+import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import dev.loomcounter.settings.WorkKind;
@@ -22,11 +24,12 @@ final class LoopbackServer {
      * randomness in the work), room for {@code maxConnections}, and the server's defaults for the rest. A short
      * shutdown grace keeps the teardown between trials short.
      */
-    static ServerSettings settings(ThreadKind kind, long unitIterations, int maxConnections) {
-        WorkSettings work = new WorkSettings(WorkKind.SPIN, unitIterations, Defaults.UNIT_DURATION, 1,
-                OptionalLong.of(1));
+    static ServerSettings settings(ThreadKind kind, Fairness fairness, long unitIterations, int maxConnections) {
+        WorkSettings work = new WorkSettings(WorkKind.SPIN, unitIterations, Defaults.SLICE_ITERATIONS,
+                Duration.ofMillis(Defaults.UNIT_MILLIS), 1, OptionalLong.of(1));
         return new ServerSettings("127.0.0.1", 0, maxConnections, Defaults.MAX_INCREMENTS, Defaults.MAX_LINE_BYTES,
-                Defaults.REQUEST_TIMEOUT, Defaults.IDLE_TIMEOUT, Duration.ofMillis(500), work, kind, true);
+                Durations.parse(Defaults.REQUEST_TIMEOUT), Durations.parse(Defaults.IDLE_TIMEOUT),
+                Duration.ofMillis(500), work, kind, fairness, true);
     }
 
     static CountingServer start(ServerSettings settings) throws IOException {

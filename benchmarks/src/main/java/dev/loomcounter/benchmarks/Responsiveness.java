@@ -3,6 +3,7 @@ package dev.loomcounter.benchmarks;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
 import java.io.IOException;
 import java.time.Duration;
@@ -40,8 +41,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * threads only) and {@code 1 5} (five subtasks of one unit each). {@code IDLE} is the same without the large request:
  * the baseline.
  *
- * <p><b>Adding a fairness setting</b> (once the server has one): add a {@code @Param} field here and pass it on in
- * {@link #serverSettings()}, the one place the server is configured; nothing else changes.
+ * <p><b>Fairness.</b> {@code fairness = OFF} is the above: every subtask spins on its own thread. With {@code ON}
+ * (the server's default) each subtask hands its busy loop, slice by slice, to the server's fair pool of one platform
+ * thread per core, which serves requests round-robin, and waits blocked: the carriers stay free for connections.
+ * Expect {@code ON} to keep the tiny request's latency near its idle value in both thread kinds, at the cost of a
+ * hand-off per slice.
+ *
+ * <p>One fork per trial, not two: sixteen combinations of parameters, and the full pass must stay under half an hour.
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=Responsiveness}</pre>
@@ -50,7 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = "--enable-preview")
+@Fork(value = 1, jvmArgsAppend = "--enable-preview")
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 4, time = 3)
 @State(Scope.Thread)
@@ -72,6 +78,10 @@ public class Responsiveness {
     @Param({"VIRTUAL", "PLATFORM"})
     ThreadKind kind;
 
+    /** on: CPU slices go to the server's fair pool; off: each subtask spins on its own thread (the starvation). */
+    @Param({"ON", "OFF"})
+    Fairness fairness;
+
     @Param({"IDLE", "BUSY"})
     Background background;
 
@@ -84,9 +94,9 @@ public class Responsiveness {
     private String tinyExpected;
     private Hog hog;
 
-    /** Everything the server under test is told; the place for a future fairness {@code @Param}. */
+    /** Everything the server under test is told. */
     ServerSettings serverSettings() {
-        return LoopbackServer.settings(kind, UNIT_ITERATIONS, Defaults.MAX_CONNECTIONS);
+        return LoopbackServer.settings(kind, fairness, UNIT_ITERATIONS, Defaults.MAX_CONNECTIONS);
     }
 
     @Setup(Level.Trial)

@@ -258,17 +258,21 @@ public final class ChartMaker {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         table("Responsiveness (Responsiveness): latency of a tiny request while `0 2000` (CPU-bound) runs on another"
                         + " connection (BUSY) or not (IDLE)",
-                "| tiny request | server | threads | mean ms | median ms | p99 ms | requests sampled |",
-                "|---|---|---|---:|---:|---:|---:|");
+                "| tiny request | server | fairness | threads | mean ms | median ms | p99 ms | requests sampled |",
+                "|---|---|---|---|---:|---:|---:|---:|");
         for (String tiny : List.of("0 0", "1 5")) {
             for (String background : List.of("IDLE", "BUSY")) {
-                String category = "`" + tiny + "`, " + background.toLowerCase();
-                for (String kind : List.of("VIRTUAL", "PLATFORM")) {
-                    JmhResult r = find(results, Map.of("tinyRequest", tiny, "background", background, "kind", kind));
-                    data.addValue(r.percentileMillis("50.0"), label(kind) + ": median", category);
-                    data.addValue(r.percentileMillis("99.0"), label(kind) + ": 99th percentile", category);
-                    row("`" + tiny + "`", background.toLowerCase(), label(kind), millis(r),
-                            format(r.percentileMillis("50.0")), format(r.percentileMillis("99.0")), r.samples());
+                for (String fairness : List.of("ON", "OFF")) {
+                    String category = "`" + tiny + "`, " + background.toLowerCase() + ", fair " + fairness.toLowerCase();
+                    for (String kind : List.of("VIRTUAL", "PLATFORM")) {
+                        JmhResult r = find(results, Map.of("tinyRequest", tiny, "background", background,
+                                "fairness", fairness, "kind", kind));
+                        data.addValue(r.percentileMillis("50.0"), label(kind) + ": median", category);
+                        data.addValue(r.percentileMillis("99.0"), label(kind) + ": 99th percentile", category);
+                        row("`" + tiny + "`", background.toLowerCase(), fairness.toLowerCase(), label(kind),
+                                millis(r), format(r.percentileMillis("50.0")), format(r.percentileMillis("99.0")),
+                                r.samples());
+                    }
                 }
             }
         }
