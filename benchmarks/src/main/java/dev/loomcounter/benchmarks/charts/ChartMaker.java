@@ -263,7 +263,7 @@ public final class ChartMaker {
         for (String tiny : List.of("0 0", "1 5")) {
             for (String background : List.of("IDLE", "BUSY")) {
                 for (String fairness : List.of("ON", "OFF")) {
-                    String category = "`" + tiny + "`, " + background.toLowerCase() + ", fair " + fairness.toLowerCase();
+                    String category = "`" + tiny + "` " + background.toLowerCase() + " fairness " + fairness.toLowerCase();
                     for (String kind : List.of("VIRTUAL", "PLATFORM")) {
                         JmhResult r = find(results, Map.of("tinyRequest", tiny, "background", background,
                                 "fairness", fairness, "kind", kind));
@@ -280,8 +280,9 @@ public final class ChartMaker {
         BarRenderer renderer = new BarRenderer();
         // Bars start at the axis' lower edge: a log axis has no zero to start from.
         renderer.setIncludeBaseInRange(false);
-        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis("tiny request, and what else the server runs"),
-                range, renderer);
+        CategoryAxis categories = new CategoryAxis("tiny request, what else the server runs, fairness");
+        categories.setMaximumCategoryLabelLines(3); // eight categories: wrap their labels rather than cut them
+        CategoryPlot plot = new CategoryPlot(data, categories, range, renderer);
         style(plot, VIRTUAL, VIRTUAL_LIGHT, PLATFORM, PLATFORM_LIGHT);
         return save("responsiveness.png", chart("Responsiveness: a tiny request next to a CPU-bound one", plot,
                  results));
