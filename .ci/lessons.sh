@@ -3,7 +3,7 @@
 # included, which the JUnit tests (they start the server's JVM directly) cannot check. For each distinct server
 # command (without its `| tee server.log`): start it on a free port, ask `0 0`, say STOP, send the server SIGINT as
 # lesson 5's Ctrl-C does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, and lesson 4's pgrep/ps/jcmd/grep
-# lines, run verbatim. Needs bash (for /dev/tcp), pgrep and ps; no standard input, no terminal. About 40 s.
+# lines, run verbatim. Needs bash (for /dev/tcp), pgrep and ps; no standard input, no terminal. About 80 s on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LESSONS=docs/lessons.md
