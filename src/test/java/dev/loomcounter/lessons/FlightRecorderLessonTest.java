@@ -43,7 +43,7 @@ class FlightRecorderLessonTest {
             try (TestClient client = server.connect()) {
                 assertThat(client.ask(LessonsDoc.shows("2 10"))).isEqualTo("12");
             }
-            // JFR.dump while the server runs: see the lesson for why a dump at exit is not relied on.
+            // JFR.dump while the server runs; the file at exit is the next test.
             LessonServer.runTool("jcmd", Long.toString(server.pid()), "JFR.dump", "name=lesson",
                     "filename=" + recording);
         }
@@ -60,6 +60,27 @@ class FlightRecorderLessonTest {
         assertThat(LessonServer.runTool("jfr", "summary", recording.toString()))
                 .containsPattern("jdk\\.VirtualThreadStart +[1-9]\\d*")
                 .containsPattern("jdk\\.VirtualThreadEnd +[1-9]\\d*");
+    }
+
+    @Test
+    void aRecordingWithAFileNameIsWrittenWhenTheServerIsStoppedWithSigterm(@TempDir Path dir) throws Exception {
+        String settings = ",settings=profile,jdk.VirtualThreadStart#enabled=true,jdk.VirtualThreadEnd#enabled=true";
+        LessonsDoc.shows("java\" --enable-preview -XX:StartFlightRecording:filename=rec.jfr" + settings
+                + " -jar target/loom-counter.jar server --quiet");
+        LessonsDoc.shows("kill \"$PID\"");
+        Path recording = dir.resolve("rec.jfr");
+        try (LessonServer server = LessonServer.start(
+                List.of("-XX:StartFlightRecording:filename=" + recording + settings), "", List.of("--quiet"))) {
+            try (TestClient client = server.connect()) {
+                assertThat(client.ask("2 10")).isEqualTo("12");
+            }
+            server.terminate();
+            assertThat(server.awaitExit()).as("exit code after SIGTERM").isZero();
+        }
+
+        List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+        assertThat(incrementThreads(events, "jdk.VirtualThreadStart")).hasSize(10);
+        assertThat(incrementThreads(events, "jdk.VirtualThreadEnd")).hasSize(10);
     }
 
     /** The names of the increment threads that the events of this type were recorded for. */

@@ -92,6 +92,10 @@ final class LessonServer implements AutoCloseable {
         return output;
     }
 
+    int port() {
+        return port;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -128,6 +132,11 @@ final class LessonServer implements AutoCloseable {
         assertThat(kill.exitValue()).isZero();
     }
 
+    /** What {@code kill "$PID"} does: SIGTERM to the server. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** Waits for the server to exit and returns its exit code. */
     int awaitExit() throws InterruptedException {
         assertThat(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the server exited").isTrue();
@@ -142,7 +151,10 @@ final class LessonServer implements AutoCloseable {
                 log.add(line);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The process has exited and its stream was closed under the reader: the log is complete.
+            if (process.isAlive()) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
