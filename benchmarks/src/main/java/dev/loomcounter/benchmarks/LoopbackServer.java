@@ -36,16 +36,4 @@ final class LoopbackServer {
         // Log.silent(): a benchmark measures the server, not the terminal it would print to.
         return CountingServer.start(settings, Log.silent());
     }
-
-    /** Waits until the server has accepted {@code expected} connections, so that no trial starts half connected. */
-    static void awaitConnections(CountingServer server, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.openConnections() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + server.openConnections() + " of " + expected
-                        + " connections were accepted in 30 s");
-            }
-            Thread.sleep(10);
-        }
-    }
 }
