@@ -43,10 +43,6 @@ public final class FairCpuPool implements CpuScheduler {
         }
     }
 
-    public int threads() {
-        return threads.size();
-    }
-
     /** Slices waiting for a pool thread, for tests and the curious. */
     int queuedSlices() {
         lock.lock();

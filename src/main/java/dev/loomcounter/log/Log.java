@@ -55,8 +55,4 @@ public final class Log {
             info(message.get());
         }
     }
-
-    public boolean isQuiet() {
-        return quiet;
-    }
 }

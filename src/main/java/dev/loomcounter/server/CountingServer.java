@@ -110,6 +110,8 @@ public final class CountingServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        // awaitAll(): the server's scope never cancels itself. One connection ending, however it ends, must not
+        // touch the others; the scope is there so that the server cannot finish while any connection still runs.
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Ending>awaitAll(),
                 config -> config.withName("server")
