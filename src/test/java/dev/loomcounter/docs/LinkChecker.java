@@ -74,7 +74,8 @@ final class LinkChecker {
                 ? file
                 : file.getParent().resolve(URLDecoder.decode(pathPart, StandardCharsets.UTF_8)).normalize();
         if (!Files.exists(resolved)) {
-            return "no such file: " + (resolved.startsWith(Markdown.ROOT) ? Markdown.ROOT.relativize(resolved) : resolved);
+            return "no such file: "
+                    + (resolved.startsWith(Markdown.ROOT) ? Markdown.ROOT.relativize(resolved) : resolved);
         }
         if (anchor != null && resolved.toString().endsWith(".md") && !anchors(resolved).contains(anchor)) {
             return "no heading or anchor '" + anchor + "' in " + resolved.getFileName();
