@@ -35,6 +35,19 @@ class FairCpuPoolTest {
         return result;
     }
 
+    /** The busy loop, except that a slice of 13 iterations throws {@code failure}: an Error or a RuntimeException. */
+    private static FairCpuPool.Loop failingAt13(Throwable failure) {
+        return iterations -> {
+            if (iterations != 13) {
+                return BusyLoop.timed(iterations);
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) failure;
+        };
+    }
+
     @Test
     void runsEverySlice() throws Exception {
         AtomicInteger iterationsRun = new AtomicInteger();
@@ -112,12 +125,7 @@ class FairCpuPoolTest {
 
     @Test
     void aSliceThatThrowsFailsItsWaiterAndThePoolGoesOn() throws Exception {
-        try (FairCpuPool pool = new FairCpuPool(1, iterations -> {
-            if (iterations == 13) {
-                throw new IllegalArgumentException("unlucky slice");
-            }
-            return BusyLoop.timed(iterations);
-        })) {
+        try (FairCpuPool pool = new FairCpuPool(1, failingAt13(new IllegalArgumentException("unlucky slice")))) {
             assertThat(spinInVirtualThread(pool, "a", 13)).failsWithin(PATIENCE)
                     .withThrowableOfType(ExecutionException.class).havingCause()
                     .isInstanceOf(IllegalStateException.class)
@@ -129,12 +137,7 @@ class FairCpuPoolTest {
 
     @Test
     void aPoolThreadKilledByAnErrorIsReplaced() throws Exception {
-        try (FairCpuPool pool = new FairCpuPool(2, iterations -> {
-            if (iterations == 13) {
-                throw new StackOverflowError("a slice that broke its thread");
-            }
-            return BusyLoop.timed(iterations);
-        })) {
+        try (FairCpuPool pool = new FairCpuPool(2, failingAt13(new StackOverflowError("a broken thread")))) {
             assertThat(spinInVirtualThread(pool, "a", 13)).failsWithin(PATIENCE)
                     .withThrowableOfType(ExecutionException.class).havingCause()
                     .isInstanceOf(IllegalStateException.class).havingCause().isInstanceOf(StackOverflowError.class);

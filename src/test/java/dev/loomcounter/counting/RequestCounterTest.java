@@ -34,6 +34,19 @@ class RequestCounterTest {
                 .call(() -> counter.count(new Request.Count(start, increments), new SplittableRandom(1)));
     }
 
+    /** Counts in a thread of its own, which the test can interrupt; {@code ended} gets what count() threw, or null. */
+    private static Thread countInThread(Thread.Builder builder, RequestCounter counter, String name, int increments,
+                                        CompletableFuture<Throwable> ended) {
+        return builder.start(() -> {
+            try {
+                count(counter, name, 0, increments);
+                ended.complete(null);
+            } catch (Throwable e) {
+                ended.complete(e);
+            }
+        });
+    }
+
     private static WorkSettings spin(long unitIterations, int maxUnits) {
         return new WorkSettings(WorkKind.SPIN, unitIterations, 100_000, Duration.ZERO, maxUnits, OptionalLong.empty());
     }
@@ -120,14 +133,7 @@ class RequestCounterTest {
         Work hours = new Work.Spin(Long.MAX_VALUE / 4);
         RequestCounter counter = new RequestCounter(hours, 1, threads, NO_TIMEOUT, BUDGET, Log.silent());
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread owner = Thread.ofPlatform().start(() -> {
-            try {
-                count(counter, "spinning", 0, 4);
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        });
+        Thread owner = countInThread(Thread.ofPlatform(), counter, "spinning", 4, outcome);
         // Not "until 4 run": spinning virtual threads are never preempted, so with 2 carriers only 2 of them
         // may ever start. The others are cancelled before they run, and never count.
         await().atMost(PATIENCE).until(() -> counter.subtasks().running() > 0);
@@ -153,14 +159,7 @@ class RequestCounterTest {
         RequestCounter counter = new RequestCounter(new Work.Sleep(Duration.ofHours(1)), 1, ThreadKind.VIRTUAL,
                 NO_TIMEOUT, 10, Log.silent());
         CompletableFuture<Throwable> first = new CompletableFuture<>();
-        Thread owner = Thread.ofVirtual().start(() -> {
-            try {
-                count(counter, "holds-8", 0, 8);
-                first.complete(null);
-            } catch (Throwable e) {
-                first.complete(e);
-            }
-        });
+        Thread owner = countInThread(Thread.ofVirtual(), counter, "holds-8", 8, first);
         await().atMost(PATIENCE).until(() -> counter.freeBudget() == 2);
         assertThat(count(counter, "needs-3", 0, 3)).isEqualTo(new Outcome.Overloaded(3, 10));
         owner.interrupt();
