@@ -46,8 +46,9 @@ final class FairCpuPool implements AutoCloseable {
     private final Condition sliceWaiting = lock.newCondition();
     /** Requests with slices waiting; iteration order is the round. */
     private final Map<RequestContext, ArrayDeque<Slice>> queues = new LinkedHashMap<>();
-    /** Every pool thread ever started, replacements included, so that {@link #close} can wait for each. */
+    /** The pool threads, replacements included, so that {@link #close} can wait for each. */
     private final List<Thread> threads = new ArrayList<>();
+    private int threadsStarted;
     private boolean closed;
 
     FairCpuPool(int threadCount) {
@@ -73,7 +74,8 @@ final class FairCpuPool implements AutoCloseable {
     private void startThread() {
         // Platform threads: the operating system time-slices them with everything else, carriers included, so a
         // spinning slice can never keep a connection's virtual thread from running.
-        threads.add(Thread.ofPlatform().name("cpu-" + (threads.size() + 1)).daemon().start(this::work));
+        threads.removeIf(thread -> !thread.isAlive());
+        threads.add(Thread.ofPlatform().name("cpu-" + ++threadsStarted).daemon().start(this::work));
     }
 
     /**
