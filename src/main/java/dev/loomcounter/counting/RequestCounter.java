@@ -47,26 +47,28 @@ public final class RequestCounter implements AutoCloseable {
                           int maxSubtasks, Log log) {
         // Statements before this(...) (JEP 513, final in JDK 25): a bad argument is refused before Work.of starts the
         // fair pool's threads, so that none is left behind.
-        check(timeout, maxSubtasks);
+        check(threads, timeout, maxSubtasks, log);
         this(Work.of(work, fairness), work.maxUnits(), threads, timeout, maxSubtasks, log);
     }
 
     /** Any work, for tests: e.g. a fair pool whose slices fail. */
     RequestCounter(Work work, int maxUnits, ThreadKind threads, Duration timeout, int maxSubtasks, Log log) {
-        check(timeout, maxSubtasks);
+        check(threads, timeout, maxSubtasks, log);
         if (maxUnits < 1) {
             throw new IllegalArgumentException("max units must be 1 or more, got " + maxUnits);
         }
         this.work = Objects.requireNonNull(work, "work");
         this.maxUnits = maxUnits;
-        this.threads = Objects.requireNonNull(threads, "threads");
+        this.threads = threads;
         this.timeout = timeout;
         this.maxSubtasks = maxSubtasks;
         this.budget = new Semaphore(maxSubtasks);
-        this.log = Objects.requireNonNull(log, "log");
+        this.log = log;
     }
 
-    private static void check(Duration timeout, int maxSubtasks) {
+    private static void check(ThreadKind threads, Duration timeout, int maxSubtasks, Log log) {
+        Objects.requireNonNull(threads, "threads");
+        Objects.requireNonNull(log, "log");
         if (!Objects.requireNonNull(timeout, "timeout").isPositive()) {
             throw new IllegalArgumentException("timeout must be longer than zero, got " + timeout);
         }
