@@ -1,5 +1,7 @@
 package dev.loomcounter.counting;
 
+import java.time.Duration;
+
 /**
  * The original's unit of CPU work, {@code x = x + 1.0} in a loop, made cancellable.
  *
@@ -44,5 +46,18 @@ public final class BusyLoop {
             left -= chunk;
         }
         return x;
+    }
+
+    /**
+     * Runs the loop and says how long it ran. The sum is compared with what it must be: the program uses it, so the
+     * JIT may not drop the loop as dead code.
+     */
+    static Duration timed(long iterations) throws InterruptedException {
+        long began = System.nanoTime();
+        double sum = spin(iterations);
+        if (sum != iterations) {
+            throw new AssertionError("busy loop of " + iterations + " iterations summed to " + sum);
+        }
+        return Duration.ofNanos(System.nanoTime() - began);
     }
 }

@@ -2,10 +2,13 @@ package dev.loomcounter.counting;
 
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.settings.WorkSettings;
 import java.time.Duration;
-import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
@@ -14,85 +17,177 @@ import java.util.random.RandomGenerator;
 
 /**
  * Counts one request the structured way: one scope per request, one subtask per increment, and {@code join()} before
- * the answer. This class is the lesson of the project in thirty lines.
+ * the answer. {@link #count} is the lesson of the project on one screen.
  */
-public final class RequestCounter {
+public final class RequestCounter implements AutoCloseable {
 
     private final Work work;
     private final int maxUnits;
     private final ThreadKind threads;
     private final Duration timeout;
+    private final int maxSubtasks;
+    /**
+     * The global budget of subtasks in flight. A semaphore, not a pool: virtual threads are cheap and meant to be
+     * made one per task, so a pool of them saves nothing; what is scarce is what the subtasks hold (heap, CPU time
+     * before the timeout), and a semaphore limits exactly that while each subtask still gets its own thread.
+     */
+    private final Semaphore budget;
     private final Log log;
-    private final SubtaskGauge gauge;
+    private final SubtaskGauge gauge = new SubtaskGauge();
 
     /**
-     * @param work     what each increment does first
-     * @param maxUnits each increment draws 1 to maxUnits units of work
-     * @param threads  the kind of thread each subtask gets
-     * @param timeout  how long a request may run before its scope is cancelled
+     * @param work        what each increment does first, and how many units it may draw
+     * @param fairness    with {@code ON}, spin work runs in slices on a fair CPU pool, one platform thread per core
+     * @param threads     the kind of thread each subtask gets
+     * @param timeout     how long a request may run, counted from the opening of its scope
+     * @param maxSubtasks subtasks in flight at once, all requests together; a request that does not fit is refused
+     * @throws IllegalArgumentException if unitIterations × maxUnits overflows a long, or a limit is not positive
      */
-    public RequestCounter(Work work, int maxUnits, ThreadKind threads, Duration timeout, Log log, SubtaskGauge gauge) {
+    public RequestCounter(WorkSettings work, Fairness fairness, ThreadKind threads, Duration timeout,
+                          int maxSubtasks, Log log) {
+        // Statements before this(...) (JEP 513, final in JDK 25): a bad argument is refused before Work.of starts the
+        // fair pool's threads, so that none is left behind.
+        check(threads, timeout, maxSubtasks, log);
+        this(Work.of(work, fairness), work.maxUnits(), threads, timeout, maxSubtasks, log);
+    }
+
+    /** Any work, for tests: e.g. a fair pool whose slices fail. */
+    RequestCounter(Work work, int maxUnits, ThreadKind threads, Duration timeout, int maxSubtasks, Log log) {
+        check(threads, timeout, maxSubtasks, log);
         if (maxUnits < 1) {
             throw new IllegalArgumentException("max units must be 1 or more, got " + maxUnits);
         }
         this.work = Objects.requireNonNull(work, "work");
         this.maxUnits = maxUnits;
-        this.threads = Objects.requireNonNull(threads, "threads");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.log = Objects.requireNonNull(log, "log");
-        this.gauge = Objects.requireNonNull(gauge, "gauge");
+        this.threads = threads;
+        this.timeout = timeout;
+        this.maxSubtasks = maxSubtasks;
+        this.budget = new Semaphore(maxSubtasks);
+        this.log = log;
+    }
+
+    private static void check(ThreadKind threads, Duration timeout, int maxSubtasks, Log log) {
+        Objects.requireNonNull(threads, "threads");
+        Objects.requireNonNull(log, "log");
+        if (!Objects.requireNonNull(timeout, "timeout").isPositive()) {
+            throw new IllegalArgumentException("timeout must be longer than zero, got " + timeout);
+        }
+        if (maxSubtasks < 1) {
+            throw new IllegalArgumentException("max subtasks must be 1 or more, got " + maxSubtasks);
+        }
     }
 
     /**
-     * Counts from {@code request.start()}, one subtask per increment.
+     * Counts {@code request.start() + request.increments()}: one scope named after the request bound in
+     * {@link RequestContext#CURRENT}, one subtask per increment. The caller binds the context:
+     * {@code ScopedValue.where(RequestContext.CURRENT, context).call(() -> counter.count(request, draws))}.
      *
-     * @param name  names the scope and its threads, e.g. {@code conn-3/req-2}: a JSON thread dump shows the scope
-     *              under this name with its subtasks' threads
-     * @param draws where each subtask's number of units comes from
-     * @return start + increments, with timings
-     * @throws InterruptedException if the calling thread is interrupted while it waits (its connection was
-     *                              cancelled); the scope is then closed, which cancels every subtask and waits for
-     *                              them to stop
-     * @throws StructuredTaskScope.TimeoutException if the request ran longer than the timeout; its subtasks were
-     *                                              cancelled
-     * @throws StructuredTaskScope.FailedException  if a subtask failed; its siblings were cancelled
+     * @param draws each subtask's number of units; drawn in this thread, in fork order, so a seeded stream repeats
+     * @throws NoSuchElementException if {@link RequestContext#CURRENT} is not bound
+     * @throws InterruptedException   if the calling thread is interrupted (its connection was cancelled): the scope
+     *                                is closed, every subtask cancelled and finished, before this returns
      */
-    public Tally count(String name, Request.Count request, RandomGenerator draws) throws InterruptedException {
+    public Outcome count(Request.Count request, RandomGenerator draws) throws InterruptedException {
+        String name = RequestContext.CURRENT.orElseThrow(() -> new NoSuchElementException(
+                "count needs a request: ScopedValue.where(RequestContext.CURRENT, context).call(...)")).request();
+        int subtasks = request.increments();
+        // All of the request's permits or none, at once: a request that does not fit is refused now, never queued.
+        if (!budget.tryAcquire(subtasks)) {
+            return new Outcome.Overloaded(subtasks, maxSubtasks);
+        }
         AtomicLong counter = new AtomicLong(request.start());
         long began = System.nanoTime();
 
-        // The scope is the request. allSuccessfulOrThrow: wait for every subtask, but if one fails, cancel the
-        // others at once (there is no point finishing a count whose answer can no longer be right). withTimeout:
-        // when the time is up, the scope is cancelled and join() throws TimeoutException.
+        // The scope is the request. allSuccessfulOrThrow: wait for every subtask, but if one fails, cancel the others
+        // at once (a count whose answer can no longer be right is not worth finishing). withTimeout: counted from
+        // open(); when it is up, the scope is cancelled and join() throws TimeoutException.
         try (var scope = StructuredTaskScope.open(
-                Joiner.<Increment.Report>allSuccessfulOrThrow(),
+                Joiner.<Duration>allSuccessfulOrThrow(),
                 config -> config.withName(name)
                         .withThreadFactory(threads.factory(name + "/increment-"))
                         .withTimeout(timeout))) {
 
-            for (int index = 1; index <= request.increments(); index++) {
-                // Units are drawn here, in the owner thread, in fork order: with a fixed seed the draws repeat,
-                // however the subtasks happen to be scheduled.
+            for (int i = 1; i <= subtasks; i++) {
+                int index = i;
                 int units = 1 + draws.nextInt(maxUnits);
-                // fork() starts a new thread at once: a virtual thread costs about as much as a small object.
-                scope.fork(new Increment(name, index, units, work, counter, log, gauge));
+                // fork() starts a new thread at once (none once the scope is cancelled), and the new thread inherits
+                // this thread's scoped-value bindings: a virtual thread costs about as much as a small object.
+                scope.fork(() -> {
+                    // The subtask's thread was given the owner's binding by fork(): nobody passed it by hand.
+                    RequestContext context = RequestContext.CURRENT.get();
+                    String increment = context.request() + " increment " + index;
+                    long started = System.nanoTime();
+                    gauge.onStart();
+                    // Thread.currentThread() of a virtual thread shows its carrier too: compare the lines of one
+                    // increment, and you may see it start on one carrier and finish on another.
+                    log.detail(() -> increment + " starts " + units + " units on " + Thread.currentThread());
+                    try {
+                        Duration busy = work.perform(units, context);
+                        // Many increments of one request run at once: the one shared write is an atomic one.
+                        long now = counter.incrementAndGet();
+                        gauge.onComplete();
+                        log.detail(() -> increment + " done in " + millisSince(started) + " ms (" + busy.toMillis()
+                                + " ms of work), counter now " + now + ", on " + Thread.currentThread());
+                        return busy;
+                    } catch (InterruptedException e) {
+                        // Cancelled (a failed sibling, the timeout, the client gone, a shutdown): stop without
+                        // counting. Rethrown, so that the subtask ends as failed, not as a success.
+                        gauge.onStop();
+                        log.detail(() -> increment + " cancelled after " + millisSince(started) + " ms on "
+                                + Thread.currentThread());
+                        throw e;
+                    } catch (RuntimeException | Error e) {
+                        // A failure: always logged, since it is rare and matters. Rethrown: allSuccessfulOrThrow then
+                        // cancels the siblings, and join() throws FailedException with this as its cause.
+                        gauge.onStop();
+                        log.info(increment + " failed after " + millisSince(started) + " ms on "
+                                + Thread.currentThread() + ": " + e);
+                        throw e;
+                    }
+                });
             }
 
-            // join() waits for all subtasks to finish (or for the first failure, or the timeout). Everything a
-            // subtask did happens-before join() returns, so the counter below is final, not a value in flight.
-            List<Increment.Report> reports = scope.join().map(Subtask::get).toList();
-
-            Duration wall = Duration.ofNanos(System.nanoTime() - began);
-            Duration work = reports.stream().map(report -> report.effort().busy()).reduce(Duration.ZERO, Duration::plus);
+            // join() waits for every subtask to finish, or for the first failure, or for the timeout. A subtask's
+            // actions happen-before the owner retrieves its result with Subtask.get (that is what the spec
+            // promises): the counter is read after every result has been retrieved, so it holds every increment.
+            Duration worked = scope.join().map(Subtask::get).reduce(Duration.ZERO, Duration::plus);
             long result = counter.get();
             if (result != request.expectedResult()) {
                 throw new IllegalStateException(name + ": counted to " + result + ", expected "
                         + request.expectedResult());
             }
-            return new Tally(result, reports.size(), wall, work);
+            return new Outcome.Counted(result, subtasks, Duration.ofNanos(System.nanoTime() - began), worked);
+        } catch (StructuredTaskScope.TimeoutException e) {
+            return new Outcome.TimedOut(timeout);
+        } catch (StructuredTaskScope.FailedException e) {
+            return new Outcome.Failed(e.getCause());
+        } finally {
+            // The scope is closed before catch and finally run, and close() waits until every subtask has stopped
+            // (a subtask that finishes after the cancellation is ignored: its outcome never reaches the joiner).
+            // No thread of this request is left, so its permits are free again.
+            budget.release(subtasks);
         }
-        // Leaving the try block closes the scope. After a normal join there is nothing left to wait for; after an
-        // exception, close() cancels the subtasks still running and waits until every one of them has stopped:
-        // no thread of this request outlives this method.
+    }
+
+    private static long millisSince(long nanoTime) {
+        return Duration.ofNanos(System.nanoTime() - nanoTime).toMillis();
+    }
+
+    /** Live counts of subtasks: how many run now, how many finished, how many stopped without counting. */
+    public SubtaskGauge subtasks() {
+        return gauge;
+    }
+
+    /** Subtasks the budget has room for now. */
+    int freeBudget() {
+        return budget.availablePermits();
+    }
+
+    /** Stops the fair CPU pool's threads, if any. */
+    @Override
+    public void close() {
+        if (work instanceof Work.FairSpin fair) {
+            fair.pool().close();
+        }
     }
 }

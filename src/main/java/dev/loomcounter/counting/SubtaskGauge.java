@@ -22,7 +22,7 @@ public final class SubtaskGauge {
         running.decrementAndGet();
     }
 
-    void onCancel() {
+    void onStop() {
         cancelled.increment();
         running.decrementAndGet();
     }
@@ -36,6 +36,7 @@ public final class SubtaskGauge {
         return completed.sum();
     }
 
+    /** Subtasks that stopped without counting: cancelled, or failed. */
     public long cancelled() {
         return cancelled.sum();
     }

@@ -1,59 +1,52 @@
 package dev.loomcounter.counting;
 
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.WorkSettings;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a subtask does before it increments the counter: burn CPU or wait. The two kinds are the heart of the lesson:
- * a sleeping virtual thread gives its carrier back, a spinning one cannot.
+ * What a subtask does before it adds its one: burn CPU or wait. The kinds are the heart of the lesson: a sleeping
+ * virtual thread gives its carrier back, a spinning one keeps it until it is done.
  */
-public sealed interface Work {
+sealed interface Work {
 
     /**
-     * Does {@code units} units of work for a request.
+     * Does {@code units} units of work for {@code request}.
      *
-     * @param requester the request this work is for: CPU turns are shared fairly among requesters
-     * @return what the work computed and how long it was busy
-     * @throws InterruptedException if cancelled, promptly
+     * @return how long the work itself took, not counting any wait for a turn on the CPU
+     * @throws InterruptedException if the subtask is cancelled: promptly, even in the middle of a busy loop
      */
-    Effort perform(int units, Object requester) throws InterruptedException;
+    Duration perform(int units, RequestContext request) throws InterruptedException;
 
-    /** Does {@code units} units of work outside any request (tests, benchmarks). */
-    default Effort perform(int units) throws InterruptedException {
-        return perform(units, this);
+    /** The original's busy loop, in one piece, on the subtask's own thread: the design card's shape. */
+    record Spin(long unitIterations) implements Work {
+        @Override
+        public Duration perform(int units, RequestContext request) throws InterruptedException {
+            // A virtual thread that computes is never preempted: it keeps its carrier until the loop ends (or sees
+            // its interrupt). With fairness off, a large request can take every carrier: that is the starvation.
+            return BusyLoop.timed(unitIterations * units);
+        }
     }
 
     /**
-     * The original's CPU busy loop: {@code unitIterations} additions per unit, run in slices of at most
-     * {@code sliceIterations} by the CPU scheduler.
+     * The same busy loop, cut into slices of at most {@code sliceIterations}, each run on the fair CPU pool while the
+     * subtask waits: see {@link FairCpuPool} for why.
      */
-    record Spin(long unitIterations, long sliceIterations, CpuScheduler cpu) implements Work {
-        public Spin {
-            if (unitIterations < 0) {
-                throw new IllegalArgumentException("unit iterations must be 0 or more, got " + unitIterations);
-            }
-            if (sliceIterations < 1) {
-                throw new IllegalArgumentException("slice iterations must be 1 or more, got " + sliceIterations);
-            }
-            Objects.requireNonNull(cpu, "cpu");
-        }
-
-        /** The plain busy loop, in one piece, on the subtask's own thread. */
-        public Spin(long unitIterations) {
-            this(unitIterations, Long.MAX_VALUE, CpuScheduler.inline());
+    record FairSpin(long unitIterations, long sliceIterations, FairCpuPool pool) implements Work {
+        public FairSpin {
+            Objects.requireNonNull(pool, "pool");
         }
 
         @Override
-        public Effort perform(int units, Object requester) throws InterruptedException {
-            long left = Math.multiplyExact(unitIterations, units);
-            Effort effort = Effort.NONE;
-            while (left > 0) {
-                long slice = Math.min(left, sliceIterations);
-                effort = effort.plus(cpu.spin(requester, slice));
-                left -= slice;
+        public Duration perform(int units, RequestContext request) throws InterruptedException {
+            Duration busy = Duration.ZERO;
+            for (long left = unitIterations * units; left > 0; left -= sliceIterations) {
+                // Waiting for a slice is blocking: this virtual thread unmounts, and its carrier goes back to
+                // serving connections while a pool thread spins.
+                busy = busy.plus(pool.spin(request, Math.min(left, sliceIterations)));
             }
-            return effort;
+            return busy;
         }
     }
 
@@ -64,20 +57,38 @@ public sealed interface Work {
         }
 
         @Override
-        public Effort perform(int units, Object requester) throws InterruptedException {
+        public Duration perform(int units, RequestContext request) throws InterruptedException {
             long began = System.nanoTime();
-            // A virtual thread unmounts here: its carrier goes on to run other virtual threads. No CPU pool:
-            // waiting uses no CPU, so there is nothing to share.
+            // A virtual thread unmounts here: its carrier goes on to run others. No CPU pool: waiting uses no CPU,
+            // so there is nothing to share.
             Thread.sleep(unit.multipliedBy(units));
-            return new Effort(units, Duration.ofNanos(System.nanoTime() - began));
+            return Duration.ofNanos(System.nanoTime() - began);
         }
     }
 
-    /** The work the settings describe; CPU-bound slices run where the given scheduler says. */
-    static Work of(WorkSettings settings, CpuScheduler cpu) {
+    /**
+     * The work the settings describe. With fairness on, spin work gets a fair CPU pool of one platform thread per
+     * core (more would only take turns on the same cores); whoever holds the work closes the pool.
+     *
+     * @throws IllegalArgumentException if the largest subtask's iterations, unitIterations × maxUnits, overflow a long
+     */
+    static Work of(WorkSettings settings, Fairness fairness) {
         return switch (settings.kind()) {
-            case SPIN -> new Spin(settings.unitIterations(), settings.sliceIterations(), cpu);
             case SLEEP -> new Sleep(settings.unitDuration());
+            case SPIN -> {
+                // Checked once, here, so that no subtask's loop count can overflow later.
+                try {
+                    Math.multiplyExact(settings.unitIterations(), settings.maxUnits());
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("unit iterations × max units overflows a long: "
+                            + settings.unitIterations() + " × " + settings.maxUnits(), e);
+                }
+                yield switch (fairness) {
+                    case OFF -> new Spin(settings.unitIterations());
+                    case ON -> new FairSpin(settings.unitIterations(), settings.sliceIterations(),
+                            new FairCpuPool(Runtime.getRuntime().availableProcessors()));
+                };
+            }
         };
     }
 }

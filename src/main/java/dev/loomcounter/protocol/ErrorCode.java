@@ -18,6 +18,10 @@ public enum ErrorCode {
     TIMEOUT("timeout", true),
     /** The server is stopping and takes no new requests. */
     SHUTTING_DOWN("shutting-down", true),
+    /** The server's budget of subtasks in flight has no room for this request now; nothing of it ran. */
+    OVERLOADED("overloaded", true),
+    /** The request failed inside the server (a subtask's work failed); its subtasks were cancelled. */
+    INTERNAL("internal", true),
     /** A line longer than the server accepts; the server then closes the connection. */
     LINE_TOO_LONG("line-too-long", false),
     /** The server already serves as many connections as it may; it closes this one. */

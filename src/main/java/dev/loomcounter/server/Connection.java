@@ -1,7 +1,8 @@
 package dev.loomcounter.server;
 
+import dev.loomcounter.counting.Outcome;
+import dev.loomcounter.counting.RequestContext;
 import dev.loomcounter.counting.RequestCounter;
-import dev.loomcounter.counting.Tally;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -182,16 +184,34 @@ final class Connection {
             if (shared.shuttingDown().getAsBoolean()) {
                 return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
             }
-            Tally tally = shared.counter().count(requestName, request, draws);
-            shared.log().info(String.format("%s %d + %d = %d in %d ms; subtasks worked %d ms in all (%.2fx speed-up)",
-                    requestName, request.start(), request.increments(), tally.result(), tally.wall().toMillis(),
-                    tally.work().toMillis(), tally.parallelism()));
-            return new Reply.Result(tally.result());
-        } catch (StructuredTaskScope.TimeoutException e) {
-            String timeout = Durations.format(shared.settings().requestTimeout());
-            shared.log().info(requestName + " timed out after " + timeout + "; its subtasks were cancelled");
-            return new Reply.Error(ErrorCode.TIMEOUT,
-                    "the request took longer than " + timeout + "; its subtasks were cancelled");
+            // The request's threads see the context through the binding; it ends when call() returns.
+            Outcome outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(name, requestName))
+                    .call(() -> shared.counter().count(request, draws));
+            return switch (outcome) {
+                case Outcome.Counted counted -> {
+                    shared.log().info(String.format(
+                            "%s %d + %d = %d in %d ms; subtasks worked %d ms in all (%.2fx speed-up)",
+                            requestName, request.start(), request.increments(), counted.result(),
+                            counted.wall().toMillis(), counted.work().toMillis(), counted.parallelism()));
+                    yield new Reply.Result(counted.result());
+                }
+                case Outcome.TimedOut(Duration after) -> {
+                    String timeout = Durations.format(after);
+                    shared.log().info(requestName + " timed out after " + timeout + "; its subtasks were cancelled");
+                    yield new Reply.Error(ErrorCode.TIMEOUT,
+                            "the request took longer than " + timeout + "; its subtasks were cancelled");
+                }
+                case Outcome.Overloaded(int asked, int limit) -> {
+                    shared.log().info(requestName + " refused: " + asked + " subtasks do not fit in the budget of "
+                            + limit);
+                    yield new Reply.Error(ErrorCode.OVERLOADED, "the server runs as many subtasks as it may ("
+                            + limit + " in all); try again later");
+                }
+                case Outcome.Failed(Throwable cause) -> {
+                    shared.log().info(requestName + " failed: " + cause + "; its subtasks were cancelled");
+                    yield new Reply.Error(ErrorCode.INTERNAL, "the request failed inside the server");
+                }
+            };
         } finally {
             counting = false;
         }

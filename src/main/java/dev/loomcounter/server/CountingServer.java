@@ -1,9 +1,7 @@
 package dev.loomcounter.server;
 
-import dev.loomcounter.counting.CpuScheduler;
 import dev.loomcounter.counting.RequestCounter;
 import dev.loomcounter.counting.SubtaskGauge;
-import dev.loomcounter.counting.Work;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
@@ -34,16 +32,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CountingServer implements AutoCloseable {
 
+    /** Subtasks in flight, all requests together; a request that does not fit is answered ERR overloaded. */
+    private static final int MAX_SUBTASKS = 100_000;
+
     private final ServerSettings settings;
     private final Log log;
     private final ServerSocket serverSocket;
     private final Semaphore connectionPermits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final InFlightRequests inFlight = new InFlightRequests();
-    private final SubtaskGauge subtasks = new SubtaskGauge();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final CpuScheduler cpu;
+    private final RequestCounter counter;
     private final Connection.Shared shared;
     private final Thread acceptor;
 
@@ -51,23 +51,14 @@ public final class CountingServer implements AutoCloseable {
         this.settings = settings;
         this.log = log;
         this.connectionPermits = new Semaphore(settings.maxConnections());
-        this.cpu = cpuScheduler(settings);
-        RequestCounter counter = new RequestCounter(Work.of(settings.work(), cpu), settings.work().maxUnits(),
-                settings.threads(), settings.requestTimeout(), log, subtasks);
+        this.counter = new RequestCounter(settings.work(), settings.fairness(), settings.threads(),
+                settings.requestTimeout(), MAX_SUBTASKS, log);
         this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
                 inFlight, shuttingDown::get);
         this.serverSocket = new ServerSocket();
         serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
         // A platform thread: the accept loop must never wait behind busy virtual threads for a carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
-    }
-
-    /** One pool thread per core: more would only take turns on the same cores. */
-    private static CpuScheduler cpuScheduler(ServerSettings settings) {
-        return switch (settings.fairness()) {
-            case ON -> CpuScheduler.fair(Runtime.getRuntime().availableProcessors());
-            case OFF -> CpuScheduler.inline();
-        };
     }
 
     /** Binds the address and starts accepting in the background; {@link #close()} stops it. */
@@ -106,7 +97,7 @@ public final class CountingServer implements AutoCloseable {
 
     /** Live counts of increments (subtasks): how many run now, how many finished or were cancelled. */
     public SubtaskGauge subtasks() {
-        return subtasks;
+        return counter.subtasks();
     }
 
     private void acceptLoop() {
@@ -143,7 +134,7 @@ public final class CountingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            cpu.close();
+            counter.close();
             log.info("server stopped");
             terminated.countDown();
         }

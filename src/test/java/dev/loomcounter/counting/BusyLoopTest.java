@@ -49,9 +49,21 @@ class BusyLoopTest {
     }
 
     @Test
-    void workKindsReportWhatTheyDid() throws InterruptedException {
-        assertThat(new Work.Spin(1_000).perform(3).value()).isEqualTo(3_000.0);
-        assertThat(new Work.Sleep(Duration.ZERO).perform(4).value()).isEqualTo(4.0);
-        assertThat(new Work.Sleep(Duration.ofMillis(5)).perform(2).busy()).isGreaterThanOrEqualTo(Duration.ofMillis(10));
+    void timedChecksTheSumAndSaysHowLongItRan() throws InterruptedException {
+        assertThat(BusyLoop.timed(1_000_000)).isPositive();
+        assertThat(BusyLoop.timed(0)).isGreaterThanOrEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void workKindsSayHowLongTheyWorked() throws InterruptedException {
+        RequestContext request = new RequestContext("conn-1", "conn-1/req-1");
+        assertThat(new Work.Spin(1_000_000).perform(3, request)).isPositive();
+        assertThat(new Work.Sleep(Duration.ofMillis(5)).perform(2, request))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(10));
+        try (FairCpuPool pool = new FairCpuPool(1)) {
+            // Ten slices of a hundred thousand iterations: every slice ran, and only the slices' own time counts.
+            assertThat(new Work.FairSpin(500_000, 100_000, pool).perform(2, request)).isPositive();
+            assertThat(pool.queuedSlices()).isZero();
+        }
     }
 }

@@ -1,10 +1,9 @@
 package dev.loomcounter.benchmarks;
 
 import dev.loomcounter.counting.RequestCounter;
-import dev.loomcounter.counting.SubtaskGauge;
-import dev.loomcounter.counting.Work;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -38,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * it. Not being able to run that case at all is the result. JMH crosses every {@code @Param} with every other, so
  * the two kinds are two benchmark methods, each with its own list of sizes.
  *
- * <p><b>What is measured.</b> {@link RequestCounter#count} with {@code Work.Sleep} of one unit per subtask, as the
+ * <p><b>What is measured.</b> {@link RequestCounter#count} with sleep work of one unit per subtask, as the
  * server runs it with {@code --work sleep}. Score: milliseconds per request; "blocking ratio" = platform / virtual at
  * the same N.
  *
@@ -103,14 +102,14 @@ public class BlockingRequests {
 
         Sleepers(ThreadKind kind, int subtasks) throws InterruptedException {
             // maxUnits 1: every subtask sleeps exactly one unit.
-            this.counter = new RequestCounter(new Work.Sleep(Duration.ofMillis(SLEEP_MILLIS)), 1, kind,
-                    Duration.ofMinutes(1), Log.silent(), new SubtaskGauge());
+            this.counter = new RequestCounter(Bench.sleep(Duration.ofMillis(SLEEP_MILLIS)), Fairness.OFF, kind,
+                    Duration.ofMinutes(1), Bench.BUDGET, Log.silent());
             this.request = new Request.Count(0, subtasks);
             Checks.expect("BlockingRequests " + kind + " " + subtasks, request(), request.expectedResult());
         }
 
         long request() throws InterruptedException {
-            return counter.count("bench", request, draws).result();
+            return Bench.count(counter, request, draws);
         }
     }
 }

@@ -2,10 +2,9 @@ package dev.loomcounter.benchmarks;
 
 import dev.loomcounter.counting.BusyLoop;
 import dev.loomcounter.counting.RequestCounter;
-import dev.loomcounter.counting.SubtaskGauge;
-import dev.loomcounter.counting.Work;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,8 +86,8 @@ public class CpuBoundRequests {
         request = new Request.Count(0, subtasks);
         switch (strategy) {
             // maxUnits 1: every subtask draws exactly one unit, so every strategy does the same work.
-            case VIRTUAL, PLATFORM -> counter = new RequestCounter(new Work.Spin(ITERATIONS_PER_SUBTASK), 1,
-                    ThreadKind.valueOf(strategy.name()), Duration.ofMinutes(1), Log.silent(), new SubtaskGauge());
+            case VIRTUAL, PLATFORM -> counter = new RequestCounter(Bench.spin(ITERATIONS_PER_SUBTASK), Fairness.OFF,
+                    ThreadKind.valueOf(strategy.name()), Duration.ofMinutes(1), Bench.BUDGET, Log.silent());
             case FIXED_POOL -> pool = Executors.newFixedThreadPool(cores);
             case SEQUENTIAL -> {
             }
@@ -106,7 +105,7 @@ public class CpuBoundRequests {
     @Benchmark
     public long request(Blackhole blackhole) throws Exception {
         return switch (strategy) {
-            case VIRTUAL, PLATFORM -> counter.count("bench", request, draws).result();
+            case VIRTUAL, PLATFORM -> Bench.count(counter, request, draws);
             case FIXED_POOL -> onPool(blackhole);
             case SEQUENTIAL -> sequentially(blackhole);
         };

@@ -1,10 +1,9 @@
 package dev.loomcounter.benchmarks;
 
 import dev.loomcounter.counting.RequestCounter;
-import dev.loomcounter.counting.SubtaskGauge;
-import dev.loomcounter.counting.Work;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -31,12 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * kernel each time: tens of microseconds, ten times more or worse. One request's scope (open, join, close) is paid
  * once, so the cost per subtask falls as the request grows, then stays flat.
  *
- * <p><b>What is measured.</b> {@link RequestCounter#count} exactly as the server calls it, with {@code Spin(0)} work:
- * open a {@code StructuredTaskScope}, fork N increments, join, check the count. Everything but the work itself: the
- * per-subtask bookkeeping of the real code (its gauge and its timing; its log lines are not even built when the log
- * is silent) is part of the price. The score is microseconds per request; divided by N (as the chart and the
- * benchmarks page's table do) it is the cost of one subtask. {@code @OperationsPerInvocation} cannot do that division
- * here: it is a constant, and N is a parameter.
+ * <p><b>What is measured.</b> {@link RequestCounter#count} exactly as the server calls it (the request's context
+ * bound), with spin work of 0 iterations: open a {@code StructuredTaskScope}, fork N increments, join, check the
+ * count. Everything but the work itself: the per-subtask bookkeeping of the real code (its gauge and its timing; its
+ * log lines are not even built when the log is silent) is part of the price. The score is microseconds per
+ * request; divided by N (as the chart and the benchmarks page's table do) it is the cost of one subtask. {@code @OperationsPerInvocation} cannot do that division here: it is a
+ * constant, and N is a parameter.
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=ForkJoinCost}</pre>
@@ -60,13 +59,13 @@ public class ForkJoinCost {
 
     private RequestCounter counter;
     private Request.Count request;
-    /** Spin(0) ignores its units, but the counter still draws them: a fixed seed keeps even that repeatable. */
+    /** Work of 0 iterations ignores its units, but the counter still draws them: a fixed seed keeps that repeatable. */
     private final SplittableRandom draws = new SplittableRandom(4);
 
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
-        counter = new RequestCounter(new Work.Spin(0), 1, kind, Duration.ofMinutes(1), Log.silent(),
-                new SubtaskGauge());
+        counter = new RequestCounter(Bench.spin(0), Fairness.OFF, kind, Duration.ofMinutes(1), Bench.BUDGET,
+                Log.silent());
         request = new Request.Count(0, subtasks);
         Checks.expect("ForkJoinCost " + kind + " " + subtasks, request(), request.expectedResult());
     }
@@ -74,6 +73,6 @@ public class ForkJoinCost {
     @Benchmark
     public long request() throws InterruptedException {
         // Returned, so JMH consumes it: the count cannot be optimised away.
-        return counter.count("bench", request, draws).result();
+        return Bench.count(counter, request, draws);
     }
 }
