@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * bound), with spin work of 0 iterations: open a {@code StructuredTaskScope}, fork N increments, join, check the
  * count. Everything but the work itself: the per-subtask bookkeeping of the real code (its gauge and its timing; its
  * log lines are not even built when the log is silent) is part of the price. The score is microseconds per
- * request; divided by N (as the chart and the benchmarks page's table do) it is the cost of one subtask. {@code @OperationsPerInvocation} cannot do that division here: it is a
- * constant, and N is a parameter.
+ * request; divided by N (as the chart and the benchmarks page's table do) it is the cost of one subtask.
+ * {@code @OperationsPerInvocation} cannot do that division here: it is a constant, and N is a parameter.
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=ForkJoinCost}</pre>
