@@ -18,6 +18,10 @@ public enum ErrorCode {
     TIMEOUT("timeout", true),
     /** The server is stopping and takes no new requests. */
     SHUTTING_DOWN("shutting-down", true),
+    /** The server's budget of subtasks is full: the request was refused, the connection stays open. */
+    OVERLOADED("overloaded", true),
+    /** A bug in the server while answering this request; the connection stays open. */
+    INTERNAL("internal", true),
     /** A line longer than the server accepts; the server then closes the connection. */
     LINE_TOO_LONG("line-too-long", false),
     /** The server already serves as many connections as it may; it closes this one. */

@@ -13,16 +13,16 @@ import java.nio.charset.StandardCharsets;
  * A server that speaks the protocol but cannot count: it answers start + increments + 1. The load client must catch
  * every one of its answers. A virtual thread per connection, the same as the real server, in twenty lines.
  */
-final class WrongServer implements AutoCloseable {
+public final class WrongServer implements AutoCloseable {
 
     private final ServerSocket serverSocket;
 
-    WrongServer() throws IOException {
+    public WrongServer() throws IOException {
         this.serverSocket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("wrong-server").start(this::acceptLoop);
     }
 
-    int port() {
+    public int port() {
         return serverSocket.getLocalPort();
     }
 
