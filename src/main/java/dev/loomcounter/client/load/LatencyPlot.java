@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
 import java.text.ParsePosition;
@@ -20,8 +21,9 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -79,8 +81,13 @@ final class LatencyPlot {
         JFreeChart chart = ChartFactory.createXYLineChart(null, "seconds into the measured run",
                 "latency in each second (ms)", series, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        plot.setRangeAxis(latencyAxis("latency in each second (ms)"));
-        plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+        plot.setRangeAxis(decades("latency in each second (ms)", series.getRangeLowerBound(false),
+                series.getRangeUpperBound(false)));
+        // Lines for p50 and p99, points for max: in a second of few replies, max and p99 are the same reply.
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        renderer.setSeriesLinesVisible(2, false);
+        plot.setRenderer(renderer);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
         style(plot);
         return chart;
     }
@@ -94,22 +101,29 @@ final class LatencyPlot {
                 curve.add(1 / (1 - percentile / 100), millis(value.getValueIteratedTo()));
             }
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(null, "percentile", "latency (ms)",
-                new XYSeriesCollection(curve), PlotOrientation.VERTICAL, true, false, false);
+        XYSeriesCollection series = new XYSeriesCollection(curve);
+        JFreeChart chart = ChartFactory.createXYLineChart(null, "percentile", "latency (ms)", series,
+                PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis percentiles = new LogAxis("percentile");
+        LogAxis percentiles = decades("percentile", 1, curve.isEmpty() ? 10 : curve.getMaxX());
         percentiles.setNumberFormatOverride(new PercentileFormat());
-        percentiles.setLowerBound(1);
         plot.setDomainAxis(percentiles);
-        plot.setRangeAxis(latencyAxis("latency (ms)"));
+        plot.setRangeAxis(decades("latency (ms)", series.getRangeLowerBound(false), series.getRangeUpperBound(false)));
         style(plot);
         return chart;
     }
 
-    private static LogAxis latencyAxis(String label) {
+    /** A log axis from the power of ten below {@code low} to the one above {@code high}, a tick at each. */
+    private static LogAxis decades(String label, double low, double high) {
         LogAxis axis = new LogAxis(label);
         axis.setSmallestValue(FLOOR_MILLIS);
-        axis.setNumberFormatOverride(NumberFormat.getNumberInstance());
+        double bottom = Double.isNaN(low) ? 1 : Math.pow(10, Math.floor(Math.log10(Math.max(FLOOR_MILLIS, low))));
+        double top = Double.isNaN(high) ? 10 : Math.pow(10, Math.ceil(Math.log10(Math.max(FLOOR_MILLIS, high))));
+        axis.setRange(bottom, Math.max(top, bottom * 10));
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         return axis;
     }
 
@@ -117,9 +131,6 @@ final class LatencyPlot {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        if (plot.getDomainAxis() instanceof NumberAxis axis) {
-            axis.setAutoRangeIncludesZero(false);
-        }
     }
 
     private static double millis(long nanos) {
