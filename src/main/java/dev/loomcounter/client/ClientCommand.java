@@ -153,7 +153,8 @@ public final class ClientCommand implements Callable<Integer> {
                     : warmup != null ? "--warmup" : json ? "--json" : histogram != null ? "--histogram"
                     : plot != null ? "--plot" : null;
             if (loadOnly != null) {
-                throw new IllegalArgumentException(loadOnly + " only applies to load mode (--requests M or --duration D)");
+                throw new IllegalArgumentException(
+                        loadOnly + " only applies to load mode (--requests M or --duration D)");
             }
             if (hold != null) {
                 int connections = clients == null ? 1 : clients;

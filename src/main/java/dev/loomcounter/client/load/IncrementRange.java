@@ -32,9 +32,10 @@ public record IncrementRange(int min, int max) {
         return random.nextInt(min, max + 1);
     }
 
+    /** As {@link #parse} reads it: {@code 0..10}, or {@code 4} for a fixed count. */
     @Override
     public String toString() {
-        return min + ".." + max;
+        return min == max ? Integer.toString(min) : min + ".." + max;
     }
 
     /** Lets picocli read {@code --increments 0..10}. */

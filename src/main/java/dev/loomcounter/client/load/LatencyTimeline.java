@@ -3,8 +3,6 @@ package dev.loomcounter.client.load;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -29,33 +27,19 @@ final class LatencyTimeline {
     private final long origin;
     private final Histogram total = new Histogram(3);
     private final List<Second> seconds = new ArrayList<>();
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private final Thread sampler;
     private Histogram interval;
+    private Ticker sampler;
 
     private LatencyTimeline(Recorder recorder, long origin) {
         this.recorder = recorder;
         this.origin = origin;
-        // A thread that sleeps most of its life: virtual, like everything else in the client.
-        this.sampler = Thread.ofVirtual().name("latency-sampler").unstarted(this::sampleUntilFinished);
     }
 
     /** Starts sampling; {@code origin} is the {@link System#nanoTime()} the timeline's seconds count from. */
     static LatencyTimeline start(Recorder recorder, long origin) {
         LatencyTimeline timeline = new LatencyTimeline(recorder, origin);
-        timeline.sampler.start();
+        timeline.sampler = Ticker.start("latency-sampler", TICK, timeline::sample);
         return timeline;
-    }
-
-    private void sampleUntilFinished() {
-        try {
-            // The latch is the clock and the stop signal at once: await times out on every tick, returns true at the end.
-            while (!finished.await(TICK.toNanos(), TimeUnit.NANOSECONDS)) {
-                sample();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void sample() {
@@ -72,9 +56,8 @@ final class LatencyTimeline {
      * connection has finished recording.
      */
     Histogram stop() throws InterruptedException {
-        finished.countDown();
-        sampler.join();
-        // join() makes the sampler's writes visible here; the last sample is taken by this thread.
+        sampler.stop();
+        // stop() makes the sampler's writes visible here; the last sample is taken by this thread.
         sample();
         return total;
     }

@@ -2,8 +2,6 @@ package dev.loomcounter.client.load;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -24,16 +22,13 @@ final class ProgressDisplay {
     /** The terminal's width in columns; 0 if standard error is no terminal. */
     private final int columns;
     private final long began = System.nanoTime();
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private final Thread painter;
+    private Ticker painter;
 
     private ProgressDisplay(LoadTally tally, DoubleSupplier done, PrintWriter err, int columns) {
         this.tally = tally;
         this.done = done;
         this.err = err;
         this.columns = columns;
-        // A thread that waits most of its life: virtual, like everything else in the client.
-        this.painter = Thread.ofVirtual().name("progress").unstarted(this::paintUntilFinished);
     }
 
     /**
@@ -44,20 +39,8 @@ final class ProgressDisplay {
      */
     static ProgressDisplay start(LoadTally tally, DoubleSupplier done, PrintWriter err, int columns) {
         ProgressDisplay display = new ProgressDisplay(tally, done, err, columns);
-        display.painter.start();
+        display.painter = Ticker.start("progress", columns > 0 ? TERMINAL_INTERVAL : PLAIN_INTERVAL, display::paint);
         return display;
-    }
-
-    private void paintUntilFinished() {
-        Duration interval = columns > 0 ? TERMINAL_INTERVAL : PLAIN_INTERVAL;
-        try {
-            // The latch is the clock and the stop signal at once: await times out on every tick, returns true at the end.
-            while (!finished.await(interval.toNanos(), TimeUnit.NANOSECONDS)) {
-                paint();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void paint() {
@@ -73,7 +56,8 @@ final class ProgressDisplay {
                     + "-".repeat(bar - (int) (fraction * bar)) + "] " + figures;
             // Padded to the width, so that a shorter line wipes out the end of a longer one before it.
             int width = columns - 1;
-            err.print("\r" + (line.length() > width ? line.substring(0, width) : line + " ".repeat(width - line.length())));
+            err.print("\r" + (line.length() > width ? line.substring(0, width)
+                    : line + " ".repeat(width - line.length())));
             err.flush();
         } else {
             err.println("progress: " + figures);
@@ -82,8 +66,7 @@ final class ProgressDisplay {
 
     /** Stops the display; on a terminal, the bar is drawn a last time and the line ended. */
     void stop() throws InterruptedException {
-        finished.countDown();
-        painter.join();
+        painter.stop();
         if (columns > 0) {
             paint();
             err.println();

@@ -1,11 +1,10 @@
 package dev.loomcounter.client.load;
 
+import dev.loomcounter.client.FakeServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
@@ -18,19 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * test opens {@link #release()}; then it answers them in order, as the real server does. The test can watch how many
  * requests arrived during the stall.
  */
-final class StallServer implements AutoCloseable {
+final class StallServer extends FakeServer {
 
-    private final ServerSocket serverSocket;
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
 
     StallServer() throws IOException {
-        this.serverSocket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("stall-server").start(this::acceptLoop);
-    }
-
-    int port() {
-        return serverSocket.getLocalPort();
     }
 
     /** Requests received so far, on all connections. */
@@ -43,19 +35,9 @@ final class StallServer implements AutoCloseable {
         released.countDown();
     }
 
-    private void acceptLoop() {
-        try {
-            while (true) {
-                Socket socket = serverSocket.accept();
-                Thread.ofVirtual().start(() -> serve(socket));
-            }
-        } catch (IOException e) {
-            // closed: the test is over
-        }
-    }
-
     /** A reader that takes lines as they come, and this thread that answers them in order once released. */
-    private void serve(Socket socket) {
+    @Override
+    protected void serve(Socket socket) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
@@ -91,6 +73,6 @@ final class StallServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         release();
-        serverSocket.close();
+        super.close();
     }
 }
