@@ -20,9 +20,11 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,12 +151,14 @@ public final class ClientCommand implements Callable<Integer> {
                         seed == null ? OptionalLong.empty() : OptionalLong.of(seed)),
                         new LoadOutput(json, Optional.ofNullable(histogram), Optional.ofNullable(plot)));
             }
-            String loadOnly = increments != null ? "--increments" : seed != null ? "--seed" : rate != null ? "--rate"
-                    : warmup != null ? "--warmup" : json ? "--json" : histogram != null ? "--histogram"
-                    : plot != null ? "--plot" : null;
-            if (loadOnly != null) {
+            Optional<String> loadOnly = Stream.of(Map.entry("--increments", increments != null),
+                            Map.entry("--seed", seed != null), Map.entry("--rate", rate != null),
+                            Map.entry("--warmup", warmup != null), Map.entry("--json", json),
+                            Map.entry("--histogram", histogram != null), Map.entry("--plot", plot != null))
+                    .filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst();
+            if (loadOnly.isPresent()) {
                 throw new IllegalArgumentException(
-                        loadOnly + " only applies to load mode (--requests M or --duration D)");
+                        loadOnly.get() + " only applies to load mode (--requests M or --duration D)");
             }
             if (hold != null) {
                 int connections = clients == null ? 1 : clients;

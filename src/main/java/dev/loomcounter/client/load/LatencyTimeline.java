@@ -18,7 +18,7 @@ final class LatencyTimeline {
     /**
      * One second of the measured run.
      *
-     * @param endSeconds when the second ended, counted from the start of the measured part (or of the warm-up)
+     * @param endSeconds when the second ended, counted from the end of the warm-up
      */
     record Second(double endSeconds, long count, long p50Nanos, long p99Nanos, long maxNanos) {
     }

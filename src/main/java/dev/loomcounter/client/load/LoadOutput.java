@@ -17,9 +17,4 @@ public record LoadOutput(boolean json, Optional<Path> histogram, Optional<Path> 
         Objects.requireNonNull(histogram, "histogram");
         Objects.requireNonNull(plot, "plot");
     }
-
-    /** The summary on standard output, no files. */
-    public static LoadOutput summaryOnly() {
-        return new LoadOutput(false, Optional.empty(), Optional.empty());
-    }
 }
