@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p><b>What is measured.</b> {@link RequestCounter#count} exactly as the server calls it, with {@code Spin(0)} work:
  * open a {@code StructuredTaskScope}, fork N increments, join, check the count. Everything but the work itself: the
  * per-subtask bookkeeping of the real code (its gauge and its timing; its log lines are not even built when the log
- * is silent) is part of the price. The score is microseconds per request; divided by N (as the chart and the README
- * table do) it is the cost of one subtask. {@code @OperationsPerInvocation} cannot do that division here: it is a
- * constant, and N is a parameter.
+ * is silent) is part of the price. The score is microseconds per request; divided by N (as the chart and the
+ * benchmarks page's table do) it is the cost of one subtask. {@code @OperationsPerInvocation} cannot do that division
+ * here: it is a constant, and N is a parameter.
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=ForkJoinCost}</pre>
