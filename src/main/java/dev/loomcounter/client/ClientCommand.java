@@ -1,5 +1,16 @@
 package dev.loomcounter.client;
 
+import dev.loomcounter.client.console.ConsoleSession;
+import dev.loomcounter.client.console.Transcript;
+import dev.loomcounter.client.hold.HoldRun;
+import dev.loomcounter.client.link.Dialer;
+import dev.loomcounter.client.link.LinkException;
+import dev.loomcounter.client.link.ServerAddress;
+import dev.loomcounter.client.link.ServerLink;
+import dev.loomcounter.client.load.IncrementRange;
+import dev.loomcounter.client.load.LoadOutput;
+import dev.loomcounter.client.load.LoadRun;
+import dev.loomcounter.client.load.LoadSettings;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.DurationConverter;
 import dev.loomcounter.settings.EndpointOptions;
@@ -7,9 +18,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,18 +33,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code loom-counter client}: a console session by default (interactive on a terminal, line by line from a pipe), a
- * load run with {@code --requests}, a hold run with {@code --hold}.
+ * load run with {@code --requests} or {@code --duration}, a hold run with {@code --hold}. Each mode lives in its own
+ * package ({@code console}, {@code load}, {@code hold}); all of them talk to the server through {@code link}.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Talks to the counting server, in one of three modes:",
                 "  console (default): one connection; type requests, or pipe them in",
-                "  load (--requests M): --clients connections, M checked requests each",
+                "  load (--requests M or --duration D): --clients connections, every answer checked;",
+                "    closed loop by default, open loop at a fixed total rate with --rate R",
                 "  hold (--hold D): --clients connections kept open for D; memory report"})
 public final class ClientCommand implements Callable<Integer> {
-
-    /** Exit code of a run that failed: no server, a lost connection, a wrong answer, a failed request. */
-    public static final int FAILED = 1;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,6 +54,10 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--requests", paramLabel = "M",
             description = "Load mode: each connection sends M random requests and checks every answer.")
     Integer requests;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Load mode: send requests for this long, e.g. 30s, instead of --requests M.")
+    Duration duration;
 
     @Option(names = "--hold", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Hold mode: keep the connections open this long, e.g. 30s, then check them again.")
@@ -57,6 +75,29 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S",
             description = "Load mode: seed the random requests, for repeatable runs (default: a fresh seed).")
     Long seed;
+
+    @Option(names = "--rate", paramLabel = "R",
+            description = "Load mode, open loop: R requests per second in all, spread over the --clients connections, "
+                    + "each sent when due whether or not the earlier ones were answered; latency counts from the due "
+                    + "time. Without it: closed loop, each connection waits for its answer.")
+    Double rate;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Load mode: first send requests for this long, checked but not measured (default: 0s).")
+    Duration warmup;
+
+    @Option(names = "--json",
+            description = "Load mode: print the result as one JSON object on stdout, nothing else there; "
+                    + "the summary and progress go to stderr.")
+    boolean json;
+
+    @Option(names = "--histogram", paramLabel = "FILE",
+            description = "Load mode: write the latency distribution to FILE (HdrHistogram .hgrm, milliseconds).")
+    Path histogram;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Load mode: draw latency over time and by percentile into FILE.png.")
+    Path plot;
 
     @Option(names = "--timings",
             description = "Piped mode: also print each answer's round-trip time, on stderr.")
@@ -77,7 +118,7 @@ public final class ClientCommand implements Callable<Integer> {
         record Console() implements Mode {
         }
 
-        record Load(LoadSettings settings) implements Mode {
+        record Load(LoadSettings settings, LoadOutput output) implements Mode {
         }
 
         record Hold(int clients, Duration duration) implements Mode {
@@ -87,22 +128,37 @@ public final class ClientCommand implements Callable<Integer> {
     /** The flags, checked together; a flag that makes no sense in the chosen mode is a usage error naming it. */
     Mode mode() {
         try {
-            if (requests != null && hold != null) {
-                throw new IllegalArgumentException("--requests (load) and --hold (hold) are two modes: pick one");
+            boolean load = requests != null || duration != null;
+            if (load && hold != null) {
+                throw new IllegalArgumentException((requests != null ? "--requests" : "--duration")
+                        + " (load) and --hold (hold) are two modes: pick one");
             }
-            if (timings && (requests != null || hold != null)) {
+            if (requests != null && duration != null) {
+                throw new IllegalArgumentException("--requests M and --duration D both end a load run: pick one");
+            }
+            if (timings && (load || hold != null)) {
                 throw new IllegalArgumentException("--timings only applies to the console client");
             }
-            if (requests != null) {
-                return new Mode.Load(new LoadSettings(clients == null ? 1 : clients, requests,
+            if (load) {
+                return new Mode.Load(new LoadSettings(clients == null ? 1 : clients,
+                        requests != null ? new LoadSettings.Limit.Requests(requests)
+                                : new LoadSettings.Limit.Time(duration),
+                        rate == null ? new LoadSettings.Pacing.ClosedLoop() : new LoadSettings.Pacing.OpenLoop(rate),
+                        warmup == null ? Duration.ZERO : warmup,
                         increments == null
                                 ? new IncrementRange(Defaults.LOAD_MIN_INCREMENTS, Defaults.LOAD_MAX_INCREMENTS)
                                 : increments,
-                        seed == null ? OptionalLong.empty() : OptionalLong.of(seed)));
+                        seed == null ? OptionalLong.empty() : OptionalLong.of(seed)),
+                        new LoadOutput(json, Optional.ofNullable(histogram), Optional.ofNullable(plot)));
             }
-            if (increments != null || seed != null) {
-                throw new IllegalArgumentException((increments != null ? "--increments" : "--seed")
-                        + " only applies to load mode (--requests M)");
+            Optional<String> loadOnly = Stream.of(Map.entry("--increments", increments != null),
+                            Map.entry("--seed", seed != null), Map.entry("--rate", rate != null),
+                            Map.entry("--warmup", warmup != null), Map.entry("--json", json),
+                            Map.entry("--histogram", histogram != null), Map.entry("--plot", plot != null))
+                    .filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst();
+            if (loadOnly.isPresent()) {
+                throw new IllegalArgumentException(
+                        loadOnly.get() + " only applies to load mode (--requests M or --duration D)");
             }
             if (hold != null) {
                 int connections = clients == null ? 1 : clients;
@@ -112,7 +168,8 @@ public final class ClientCommand implements Callable<Integer> {
                 return new Mode.Hold(connections, hold);
             }
             if (clients != null) {
-                throw new IllegalArgumentException("--clients needs a mode: --requests M (load) or --hold DURATION");
+                throw new IllegalArgumentException(
+                        "--clients needs a mode: --requests M or --duration D (load), or --hold DURATION");
             }
             return new Mode.Console();
         } catch (IllegalArgumentException e) {
@@ -128,7 +185,8 @@ public final class ClientCommand implements Callable<Integer> {
         Dialer dialer = new Dialer(new ServerAddress(endpoint.host, endpoint.port), connectTimeout, byeTimeout);
         return switch (mode) {
             case Mode.Console() -> runConsole(dialer, out, err);
-            case Mode.Load(LoadSettings settings) -> new LoadRun(dialer, settings, out, Terminals.attached()).run();
+            case Mode.Load(LoadSettings settings, LoadOutput output) -> new LoadRun(dialer, settings, output, out, err,
+                    Terminals.errorAttached() ? Terminals.columns() : 0).run();
             case Mode.Hold(int connections, Duration duration) ->
                     new HoldRun(dialer, connections, duration, out).run();
         };
@@ -140,15 +198,15 @@ public final class ClientCommand implements Callable<Integer> {
             link = dialer.open();
         } catch (LinkException e) {
             err.println(e.getMessage());
-            return FAILED;
+            return ExitCode.FAILED;
         }
         boolean terminal = Terminals.attached();
         Transcript transcript = terminal ? new Transcript.Interactive(out, err) : new Transcript.Piped(out, err, timings);
         ConsoleSession session = new ConsoleSession(link, stdin(), transcript);
-        // Ctrl-C: the JVM runs its shutdown hooks while the main thread still waits for a line. The hook says STOP
-        // and waits for BYE, so that the server cancels whatever this client still has running there.
+        // Ctrl-C: the JVM runs its shutdown hooks while the main thread still waits for a line or a reply. The hook
+        // resets the connection, so that the server cancels at once whatever this client still has running there.
         Thread ctrlC = Thread.ofPlatform().name("ctrl-c").unstarted(() -> {
-            session.stopFromOutside();
+            session.abort();
             transcript.bye();
             out.flush();
             // The session ended as a person asked; without halt, a JVM ended by SIGINT exits with 130.

@@ -1,10 +1,10 @@
 package dev.loomcounter.demo;
 
-import dev.loomcounter.client.Answer;
-import dev.loomcounter.client.ClientCommand;
-import dev.loomcounter.client.Dialer;
-import dev.loomcounter.client.ServerAddress;
-import dev.loomcounter.client.ServerLink;
+import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.client.link.Answer;
+import dev.loomcounter.client.link.Dialer;
+import dev.loomcounter.client.link.ServerAddress;
+import dev.loomcounter.client.link.ServerLink;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.CountingServer;
@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             } catch (StructuredTaskScope.FailedException e) {
                 // One client failed, and the scope cancelled the other two: say what, in one line.
                 spec.commandLine().getErr().println("demo failed: " + e.getCause().getMessage());
-                return ClientCommand.FAILED;
+                return ExitCode.FAILED;
             }
             out.println();
             answers.forEach(out::println);

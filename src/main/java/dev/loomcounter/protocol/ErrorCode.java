@@ -18,9 +18,11 @@ public enum ErrorCode {
     TIMEOUT("timeout", true),
     /** The server is stopping and takes no new requests. */
     SHUTTING_DOWN("shutting-down", true),
-    /** The server's budget of subtasks in flight has no room for this request now; nothing of it ran. */
+    /** The server's budget of subtasks in flight has no room for this request now: nothing of it ran, and the
+     * connection stays open. */
     OVERLOADED("overloaded", true),
-    /** The request failed inside the server (a subtask's work failed); its subtasks were cancelled. */
+    /** The request failed inside the server (a subtask's work failed); its subtasks were cancelled, and the
+     * connection stays open. */
     INTERNAL("internal", true),
     /** A line longer than the server accepts; the server then closes the connection. */
     LINE_TOO_LONG("line-too-long", false),

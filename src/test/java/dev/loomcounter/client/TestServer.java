@@ -1,5 +1,7 @@
 package dev.loomcounter.client;
 
+import dev.loomcounter.client.link.Dialer;
+import dev.loomcounter.client.link.ServerAddress;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Fairness;
@@ -15,10 +17,10 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** A real {@link CountingServer} in the test's JVM, on a free port, with tiny work, its log kept for assertions. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
     /** A thousand iterations a unit, 1 to 3 units: requests take microseconds, but still fork real subtasks. */
-    static final WorkSettings TINY_WORK = new WorkSettings(WorkKind.SPIN, 1_000, 1_000, Duration.ofMillis(1), 3,
+    public static final WorkSettings TINY_WORK = new WorkSettings(WorkKind.SPIN, 1_000, 1_000, Duration.ofMillis(1), 3,
             OptionalLong.of(1));
 
     private final CountingServer server;
@@ -31,28 +33,28 @@ final class TestServer implements AutoCloseable {
         this.server = CountingServer.start(settings, Log.to(log::add, false));
     }
 
-    static TestServer start() throws IOException {
+    public static TestServer start() throws IOException {
         return new TestServer(100, 1_000, TINY_WORK);
     }
 
-    static TestServer start(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
+    public static TestServer start(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
         return new TestServer(maxConnections, maxIncrements, work);
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    ServerAddress address() {
+    public ServerAddress address() {
         return new ServerAddress("127.0.0.1", port());
     }
 
-    Dialer dialer() {
+    public Dialer dialer() {
         return new Dialer(address(), Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
     /** The log so far; the server writes it from its own threads, so await what you look for. */
-    List<String> log() {
+    public List<String> log() {
         return List.copyOf(log);
     }
 

@@ -1,6 +1,7 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.link;
 
 import dev.loomcounter.protocol.Reply;
+import dev.loomcounter.protocol.Request;
 import java.time.Duration;
 
 /**
@@ -9,8 +10,18 @@ import java.time.Duration;
  */
 public sealed interface Answer {
 
-    /** From just before the send to just after the reply's line. */
+    /** From just before the send (or, in an open-loop run, the time the send was due) to just after the reply. */
     long roundTripNanos();
+
+    /** Judges a reply to a request against the sum it asked for. */
+    static Answer judge(Request.Count request, Reply reply, long roundTripNanos) {
+        return switch (reply) {
+            case Reply.Result(long value) when value == request.expectedResult() -> new Right(value, roundTripNanos);
+            case Reply.Result(long value) -> new Wrong(value, request.expectedResult(), roundTripNanos);
+            case Reply.Error error -> new Refused(error, roundTripNanos);
+            case Reply.Bye() -> throw new IllegalArgumentException("BYE is no answer to a request");
+        };
+    }
 
     default Duration roundTrip() {
         return Duration.ofNanos(roundTripNanos());

@@ -1,4 +1,4 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.link;
 
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
@@ -14,8 +14,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection to the counting server, as a client sees it: send a request, wait for its reply, say STOP.
@@ -24,8 +22,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * hold clients, so a thread waiting here in a read costs a few hundred bytes of stack, not an operating-system
  * thread. That is what lets the code read top to bottom instead of as callbacks.
  *
- * <p>Thread safety: {@link #stop()} may come from another thread (a Ctrl-C hook) while the owner waits in
- * {@link #ask}; sends are serialised by a lock, and {@link BufferedReader} hands out one line at a time.
+ * <p>Two ways to end: {@link #stop()} is the normal end (STOP, wait for BYE, close); {@link #close()} alone is an
+ * abort. The socket lingers for zero seconds, so closing it sends a reset (RST) instead of a FIN, and so does the
+ * operating system when the process is killed: the server reads a reset as "the client is gone" and cancels the
+ * request in flight at once, where a FIN would only mean "no more requests".
+ *
+ * <p>Thread safety: one thread may {@link #send} while another {@link #receive}s (the open-loop load client
+ * pipelines); {@link #close()} may come from any thread and wakes both. No lock is needed, since no two threads
+ * ever send at once. (If one were, {@code synchronized} would do: since JDK 24, JEP 491, a virtual thread that blocks
+ * inside or waiting for a monitor unmounts from its carrier like anywhere else. What still pins a virtual thread to
+ * its carrier is a native frame on its stack, and waiting for a class to be initialised.)
  */
 public final class ServerLink implements AutoCloseable {
 
@@ -40,9 +46,6 @@ public final class ServerLink implements AutoCloseable {
     private final BufferedReader in;
     private final OutputStream out;
     private final Duration byeTimeout;
-    /** A {@code ReentrantLock}, not {@code synchronized}: the idiom that never pinned a virtual thread to its carrier. */
-    private final ReentrantLock sending = new ReentrantLock();
-    private final AtomicBoolean stopped = new AtomicBoolean();
 
     private ServerLink(ServerAddress address, Socket socket, Duration byeTimeout) throws IOException {
         this.address = address;
@@ -58,6 +61,8 @@ public final class ServerLink implements AutoCloseable {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(address.host(), address.port()), millis(connectTimeout));
+            // Linger 0: a close without STOP, a Ctrl-C or a killed process resets the connection (see the class).
+            socket.setSoLinger(true, 0);
             return new ServerLink(address, socket, byeTimeout);
         } catch (IOException e) {
             closeQuietly(socket);
@@ -83,64 +88,73 @@ public final class ServerLink implements AutoCloseable {
      */
     public Answer ask(Request.Count request) throws LinkException {
         long sent = System.nanoTime();
+        send(request);
+        return Answer.judge(request, receive(), System.nanoTime() - sent);
+    }
+
+    /** Sends one request without waiting: its reply comes, in order, from {@link #receive()}. */
+    public void send(Request.Count request) throws LinkException {
         send(request.start() + " " + request.increments());
-        Reply reply = receive().orElseThrow(() -> new LinkException(
-                "the server at " + address + " closed the connection"));
-        long roundTrip = System.nanoTime() - sent;
-        return switch (reply) {
-            case Reply.Result(long value) when value == request.expectedResult() ->
-                    new Answer.Right(value, roundTrip);
-            case Reply.Result(long value) -> new Answer.Wrong(value, request.expectedResult(), roundTrip);
-            case Reply.Error error -> new Answer.Refused(error, roundTrip);
-            case Reply.Bye() -> throw new LinkException(
-                    "the server at " + address + " said BYE and closed the connection");
-        };
     }
 
     /**
-     * Ends the conversation the polite way: sends {@code STOP}, waits for {@code BYE} (at most the BYE timeout),
-     * closes the socket. Safe from any thread and more than once: only the first call does anything.
+     * The next reply to a request.
+     *
+     * @throws LinkException if the connection broke or the server closed it, said BYE, or sent something that is no
+     *                       reply
+     */
+    public Reply receive() throws LinkException {
+        Reply reply = next().orElseThrow(() -> new LinkException(
+                "the server at " + address + " closed the connection"));
+        if (reply instanceof Reply.Bye) {
+            throw new LinkException("the server at " + address + " said BYE and closed the connection");
+        }
+        return reply;
+    }
+
+    /**
+     * Ends the conversation the normal way: sends {@code STOP}, waits for {@code BYE} (at most the BYE timeout),
+     * closes the socket. The server answers STOP in turn, after the requests before it: replies still on their way
+     * are read and dropped.
      */
     public void stop() {
-        if (!stopped.compareAndSet(false, true)) {
-            return;
-        }
         try {
             send("STOP");
             socket.setSoTimeout(millis(byeTimeout));
-            // STOP is urgent: the server cancels a request still running and answers only BYE. But a reply may have
-            // been on its way already when STOP arrived; skip it. End of stream counts as BYE: the server is gone.
+            // End of stream counts as BYE: the server is gone.
             Optional<Reply> reply;
             do {
-                reply = receive();
+                reply = next();
             } while (reply.isPresent() && !(reply.get() instanceof Reply.Bye));
         } catch (LinkException | IOException e) {
             // No BYE in time, or the connection is broken already: either way this conversation is over.
         } finally {
+            // Everything was read, so even with linger 0 nothing is lost: the reset only frees the socket at once.
             close();
         }
     }
 
-    /** Closes the socket without a word; a thread blocked reading it wakes up with a {@link LinkException}. */
+    /**
+     * Aborts: closes the socket without a word, which resets the connection (linger 0) so that the server cancels
+     * whatever this client still has running there. A thread blocked reading or writing wakes up with a
+     * {@link LinkException}.
+     */
     @Override
     public void close() {
         closeQuietly(socket);
     }
 
     private void send(String line) throws LinkException {
-        sending.lock();
         try {
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
             throw lost(e);
-        } finally {
-            sending.unlock();
         }
     }
 
-    /** The next reply, or empty at the end of the stream (the server closed the connection). */
-    private Optional<Reply> receive() throws LinkException {
+    /** The next line from the server, read as a reply, or empty at the end of the stream. */
+    private Optional<Reply> next() throws LinkException {
         String line;
         try {
             line = in.readLine();

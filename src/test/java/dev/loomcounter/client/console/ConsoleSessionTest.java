@@ -1,8 +1,12 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.client.TestServer;
+import dev.loomcounter.client.link.Dialer;
+import dev.loomcounter.client.link.ServerAddress;
 import dev.loomcounter.settings.WorkKind;
 import dev.loomcounter.settings.WorkSettings;
 import java.io.BufferedReader;
@@ -24,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The console client, driven through its input against a real server on a free port. */
-class ConsoleSessionTest {
+public class ConsoleSessionTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -100,7 +104,7 @@ class ConsoleSessionTest {
         try (TestServer server = TestServer.start(10, 5, TestServer.TINY_WORK)) {
             int exitCode = piped(server, "2 3\nfoo\n1 9\n5 3\n").run();
 
-            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(exitCode).isEqualTo(ExitCode.FAILED);
             assertThat(out.toString()).isEqualTo("5\n8\n");
             assertThat(err.toString()).isEqualTo(
                     "line 2: not sent: expected two integers '<start> <increments>' or STOP, got 'foo'\n"
@@ -108,10 +112,13 @@ class ConsoleSessionTest {
         }
     }
 
-    /** Ctrl-C while a request runs: STOP is urgent, the server cancels the request, answers BYE, and closes. */
+    /**
+     * Ctrl-C while a request runs: the client resets the connection (linger 0), and the server, reading the reset as
+     * "the client is gone", cancels the request at once.
+     */
     @Test
-    void stopFromOutsideCancelsTheRunningRequest() throws Exception {
-        // Ten seconds of sleep per unit: the request is certainly still running when STOP arrives.
+    void abortResetsTheConnectionAndTheServerCancelsTheRunningRequest() throws Exception {
+        // Ten seconds of sleep per unit: the request is certainly still running when the reset arrives.
         WorkSettings slow = new WorkSettings(WorkKind.SLEEP, 0, 1, Duration.ofSeconds(10), 1, OptionalLong.of(1));
         try (TestServer server = TestServer.start(10, 10, slow);
              PipedOutputStream keyboard = new PipedOutputStream()) {
@@ -126,13 +133,13 @@ class ConsoleSessionTest {
             await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
                     .anyMatch(line -> line.contains("conn-1/req-1 increment 2 starts")));
 
-            session.stopFromOutside();
+            session.abort();
 
             // The session's thread, blocked in the read of the reply, wakes up and ends quietly with 0.
             assertThat(exitCode.get(10, TimeUnit.SECONDS)).isZero();
             await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
-                    .anyMatch(line -> line.contains("conn-1 closed: client sent STOP after 0 requests")));
-            assertThat(server.log()).anyMatch(line -> line.contains("conn-1/req-1 increment 1 cancelled"));
+                    .anyMatch(line -> line.contains("conn-1/req-1 increment 1 cancelled")));
+            assertThat(server.log()).noneMatch(line -> line.contains("client sent STOP"));
             assertThat(out.toString()).doesNotContain("1 + 2");
             assertThat(err.toString()).isEmpty();
         }
@@ -156,7 +163,7 @@ class ConsoleSessionTest {
 
             int exitCode = session.run();
 
-            assertThat(exitCode).isEqualTo(ClientCommand.FAILED);
+            assertThat(exitCode).isEqualTo(ExitCode.FAILED);
             assertThat(err.toString()).isEqualTo("the server at " + address + " closed the connection\n");
         }
     }
@@ -179,7 +186,7 @@ class ConsoleSessionTest {
         return new BufferedReader(new StringReader(input));
     }
 
-    static PrintWriter writer(StringWriter target) {
+    public static PrintWriter writer(StringWriter target) {
         return new PrintWriter(target, true);
     }
 }

@@ -1,4 +1,4 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.hold;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.link;
 
 /**
  * A connection to the server could not be made or went wrong. Its message is one whole line for a person, naming the
@@ -9,7 +9,7 @@ public final class LinkException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    LinkException(String message) {
+    public LinkException(String message) {
         super(message, null, false, false);
     }
 }

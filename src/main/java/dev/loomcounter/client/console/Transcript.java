@@ -1,5 +1,8 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.console;
 
+import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.client.link.RoundTrip;
+import dev.loomcounter.client.link.ServerAddress;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
@@ -10,7 +13,7 @@ import java.time.Duration;
  * What a {@link ConsoleSession} shows, and where: the session's logic is written once, its two faces are these.
  * Sealed: a person at a terminal, or a pipe. Nothing else reads a console session.
  */
-sealed interface Transcript {
+public sealed interface Transcript {
 
     /** Connected: say to whom. */
     void greet(ServerAddress address);
@@ -43,7 +46,7 @@ sealed interface Transcript {
     record Interactive(PrintWriter out, PrintWriter err) implements Transcript {
 
         /** The original client's prompt, word for word. */
-        static final String PROMPT = "Please enter a number, space, then number of increments (or STOP to quit):";
+        public static final String PROMPT = "Please enter a number, space, then number of increments (or STOP to quit):";
 
         @Override
         public void greet(ServerAddress address) {
@@ -92,7 +95,7 @@ sealed interface Transcript {
         @Override
         public int exitCode(int failures) {
             // A typo or a refused request was answered on the spot; the session itself went as asked.
-            return 0;
+            return ExitCode.OK;
         }
     }
 
@@ -149,7 +152,7 @@ sealed interface Transcript {
 
         @Override
         public int exitCode(int failures) {
-            return failures == 0 ? 0 : ClientCommand.FAILED;
+            return failures == 0 ? ExitCode.OK : ExitCode.FAILED;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.link;
 
 import java.time.Duration;
 import java.util.Objects;

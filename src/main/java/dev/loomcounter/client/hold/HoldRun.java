@@ -1,8 +1,12 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.hold;
 
+import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.client.link.Answer;
+import dev.loomcounter.client.link.Dialer;
+import dev.loomcounter.client.link.LinkException;
+import dev.loomcounter.client.link.ServerLink;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.settings.Durations;
-import dev.loomcounter.settings.ThreadKind;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * a latch. A parked virtual thread is a small object on the heap with its stack frames, no operating-system thread:
  * ten thousand of them are what the memory line shows.
  */
-final class HoldRun {
+public final class HoldRun {
 
     /** {@code 0 0}: the cheapest request there is, no subtasks at all, and its answer must be {@code 0}. */
     private static final Request.Count PROBE = new Request.Count(0, 0);
@@ -34,20 +38,21 @@ final class HoldRun {
     private final LongAdder failures = new LongAdder();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
 
-    HoldRun(Dialer dialer, int clients, Duration hold, PrintWriter out) {
+    public HoldRun(Dialer dialer, int clients, Duration hold, PrintWriter out) {
         this.dialer = dialer;
         this.clients = clients;
         this.hold = hold;
         this.out = out;
     }
 
-    int run() throws InterruptedException {
+    /** Opens, holds, checks and reports; the exit code is 0 only if every connection still answered at the end. */
+    public int run() throws InterruptedException {
         out.printf("opening %,d connections to %s, to hold for %s%n", clients, dialer.address(), Durations.format(hold));
         CountDownLatch allOpened = new CountDownLatch(clients);
         CountDownLatch holdOver = new CountDownLatch(1);
         long began = System.nanoTime();
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
-                config -> config.withName("hold").withThreadFactory(ThreadKind.VIRTUAL.factory("hold-")))) {
+                config -> config.withName("hold").withThreadFactory(Thread.ofVirtual().name("hold-", 1).factory()))) {
             for (int client = 0; client < clients; client++) {
                 scope.fork(() -> holdOne(allOpened, holdOver));
             }
@@ -64,7 +69,7 @@ final class HoldRun {
         if (firstFailure.get() != null) {
             out.printf("%,d failed; the first: %s%n", failures.sum(), firstFailure.get());
         }
-        return stillAnswering.sum() == clients ? 0 : ClientCommand.FAILED;
+        return stillAnswering.sum() == clients ? ExitCode.OK : ExitCode.FAILED;
     }
 
     /** One connection, on its own virtual thread: open and check, park until the hold is over, check, STOP. */

@@ -1,5 +1,9 @@
-package dev.loomcounter.client;
+package dev.loomcounter.client.console;
 
+import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.client.link.Answer;
+import dev.loomcounter.client.link.LinkException;
+import dev.loomcounter.client.link.ServerLink;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.protocol.RequestParser;
@@ -9,8 +13,9 @@ import java.util.Objects;
 
 /**
  * One connection driven by lines of input, typed or piped: each line is checked here, sent if it is a request, and
- * its answer shown before the next line is read. STOP, the end of input, or {@link #stopFromOutside()} (Ctrl-C) end
- * the session the polite way: STOP, wait for BYE, close.
+ * its answer shown before the next line is read. STOP or the end of input end the session the normal way: STOP,
+ * wait for BYE, close. {@link #abort()} (Ctrl-C) resets the connection instead, so that the server cancels a request
+ * still running rather than finishing it for nobody.
  *
  * <p>No threads of its own: a person types one line at a time, and one blocking thread per connection is all the
  * concurrency a conversation needs.
@@ -27,10 +32,10 @@ public final class ConsoleSession {
     private final BufferedReader input;
     private final Transcript transcript;
     /** Set by a Ctrl-C: from then on a broken connection is the expected end, not news. */
-    private volatile boolean stopping;
+    private volatile boolean aborted;
     private int failures;
 
-    ConsoleSession(ServerLink link, BufferedReader input, Transcript transcript) {
+    public ConsoleSession(ServerLink link, BufferedReader input, Transcript transcript) {
         this.link = Objects.requireNonNull(link, "link");
         this.input = Objects.requireNonNull(input, "input");
         this.transcript = Objects.requireNonNull(transcript, "transcript");
@@ -54,21 +59,24 @@ public final class ConsoleSession {
             }
         } catch (LinkException e) {
             link.close();
-            if (stopping) {
-                return 0;
+            if (aborted) {
+                return ExitCode.OK;
             }
             transcript.lost(e.getMessage());
-            return ClientCommand.FAILED;
+            return ExitCode.FAILED;
         }
         link.stop();
         transcript.bye();
         return transcript.exitCode(failures);
     }
 
-    /** Ends the session from another thread, as Ctrl-C does: STOP, BYE awaited, socket closed. */
-    public void stopFromOutside() {
-        stopping = true;
-        link.stop();
+    /**
+     * Ends the session from another thread, as Ctrl-C does: the connection is reset, and the server cancels what runs.
+     * Waiting for STOP's turn would keep a person who pressed Ctrl-C waiting for the very request they gave up on.
+     */
+    public void abort() {
+        aborted = true;
+        link.close();
     }
 
     /** Handles one line; false if the session should end (the line was STOP). */

@@ -1,0 +1,110 @@
+package dev.loomcounter.client.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonParser;
+import dev.loomcounter.protocol.Request;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of the load client: ranges, random requests, the open-loop schedule, the phases, JSON. */
+class LoadParametersTest {
+
+    @Test
+    void incrementRangeReadsMinMaxOrOneNumber() {
+        assertThat(IncrementRange.parse("0..10")).isEqualTo(new IncrementRange(0, 10));
+        assertThat(IncrementRange.parse("7")).isEqualTo(new IncrementRange(7, 7));
+        assertThatThrownBy(() -> IncrementRange.parse("1-10")).hasMessageContaining("not a range");
+        assertThatThrownBy(() -> IncrementRange.parse("9..3")).hasMessageContaining("0 <= MIN <= MAX");
+    }
+
+    @Test
+    void randomRequestsStayInRangeAndRepeatWithASeed() {
+        LoadSettings settings = closedLoop(new LoadSettings.Limit.Requests(1), Duration.ZERO, OptionalLong.of(42));
+        SplittableRandom first = settings.randomRoot().split();
+        SplittableRandom second = settings.randomRoot().split();
+        for (int i = 0; i < 1_000; i++) {
+            Request.Count request = settings.nextRequest(first);
+            assertThat(request.increments()).isBetween(2, 4);
+            assertThat(settings.nextRequest(second)).isEqualTo(request);
+        }
+    }
+
+    /** 100 requests/s over 4 connections: one every 10 ms in all, dealt round-robin, each connection every 40 ms. */
+    @Test
+    void scheduleSpacesTheRequestsEvenlyAndDealsThemRoundRobin() {
+        Schedule schedule = new Schedule(1_000, 4, 100);
+
+        assertThat(LongStream.range(0, 3).map(k -> schedule.dueNanos(0, k)).toArray())
+                .containsExactly(1_000L, 40_001_000L, 80_001_000L);
+        assertThat(LongStream.range(0, 3).map(k -> schedule.dueNanos(3, k)).toArray())
+                .containsExactly(30_001_000L, 70_001_000L, 110_001_000L);
+        // All connections together: the run's n-th request is due at n x 10 ms, whichever connection sends it.
+        for (int n = 0; n < 400; n++) {
+            assertThat(schedule.dueNanos(n % 4, n / 4)).isEqualTo(1_000 + n * 10_000_000L);
+        }
+        // A rate that does not divide a second: due times are rounded, never drift.
+        Schedule third = new Schedule(0, 1, 3);
+        assertThat(third.dueNanos(0, 1)).isEqualTo(333_333_333);
+        assertThat(third.dueNanos(0, 3_000)).isEqualTo(1_000_000_000_000L);
+    }
+
+    @Test
+    void phasesMeasureAfterTheWarmupUntilTheLimit() {
+        Phases byCount = new Phases(0, 100, Long.MAX_VALUE, 2);
+        assertThat(byCount.measured(99)).isFalse();
+        assertThat(byCount.measured(100)).isTrue();
+        assertThat(byCount.allows(50, 0)).isTrue();
+        assertThat(byCount.allows(150, 1)).isTrue();
+        assertThat(byCount.allows(150, 2)).isFalse();
+
+        Phases byTime = new Phases(0, 100, 300, Integer.MAX_VALUE);
+        assertThat(byTime.allows(299, 1_000_000)).isTrue();
+        assertThat(byTime.allows(300, 0)).isFalse();
+    }
+
+    @Test
+    void badSettingsNameTheirFlag() {
+        assertThatThrownBy(() -> closedLoop(new LoadSettings.Limit.Time(Duration.ZERO), Duration.ZERO,
+                OptionalLong.empty())).hasMessage("--duration must be longer than 0, got 0ms");
+        assertThatThrownBy(() -> new LoadSettings(1, new LoadSettings.Limit.Requests(1),
+                new LoadSettings.Pacing.OpenLoop(0), Duration.ZERO, new IncrementRange(0, 1), OptionalLong.empty()))
+                .hasMessageStartingWith("--rate must be more than 0");
+        assertThatThrownBy(() -> new LoadSettings(1, new LoadSettings.Limit.Requests(1),
+                new LoadSettings.Pacing.OpenLoop(Double.NaN), Duration.ZERO, new IncrementRange(0, 1),
+                OptionalLong.empty())).hasMessageStartingWith("--rate must be more than 0");
+    }
+
+    @Test
+    void jsonEscapesStringsAndReadsBack() {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("nan", Double.NaN);
+        inner.put("count", 3L);
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("text", "quote \" backslash \\ newline \n tab \t bell \u0007 é");
+        object.put("none", null);
+        object.put("flag", true);
+        object.put("inner", inner);
+
+        String json = Json.write(object);
+
+        var parsed = JsonParser.parseString(json).getAsJsonObject();
+        assertThat(parsed.get("text").getAsString()).isEqualTo(object.get("text"));
+        assertThat(parsed.get("none").isJsonNull()).isTrue();
+        assertThat(parsed.get("flag").getAsBoolean()).isTrue();
+        assertThat(parsed.getAsJsonObject("inner").get("nan").isJsonNull()).isTrue();
+        assertThat(parsed.getAsJsonObject("inner").get("count").getAsLong()).isEqualTo(3);
+        assertThat(json).doesNotContain("\n");
+    }
+
+    private static LoadSettings closedLoop(LoadSettings.Limit limit, Duration warmup, OptionalLong seed) {
+        return new LoadSettings(1, limit, new LoadSettings.Pacing.ClosedLoop(), warmup, new IncrementRange(2, 4),
+                seed);
+    }
+}
