@@ -3,7 +3,10 @@ package dev.loomcounter.lessons;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +101,29 @@ class CourseExamplesTest {
             assertThat(at).as("a line matching %s after line %d of:%n%s", expected, from, output)
                     .isLessThan(lines.size());
             from = at + 1;
+        }
+    }
+
+    /** Lesson 12's recording: the flag on the example's own command line, then {@code jfr print}, as written. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void lesson12RecordsThePinnedThreadsToAFile() throws Exception {
+        String run = LessonsDoc.shows("\"$JDK25/bin/java\" --enable-preview -XX:StartFlightRecording:filename=pin.jfr"
+                + " -cp target/classes:target/test-classes dev.loomcounter.course.Pinning\n");
+        String print = LessonsDoc.shows("\"$JDK25/bin/jfr\" print --events jdk.VirtualThreadPinned pin.jfr\n");
+        Path recording = Path.of("pin.jfr");
+        try {
+            List<String> command = new ArrayList<>(List.of(run.strip().split(" ")));
+            command.set(0, JAVA); // "$JDK25/bin/java": the JDK running the tests
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(process.exitValue()).as(output).isZero();
+            String[] jfr = print.strip().split(" "); // "$JDK25/bin/jfr": the tests' JDK's jfr
+            assertThat(LessonServer.runTool("jfr", Arrays.copyOfRange(jfr, 1, jfr.length)))
+                    .contains("jdk.VirtualThreadPinned", "class initializer-0", "<clinit>");
+        } finally {
+            Files.deleteIfExists(recording);
         }
     }
 
