@@ -2,6 +2,8 @@ package dev.loomcounter.course;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
@@ -9,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * The joiners lesson: one small request, three replicas asked for the same number, run under each of the five
- * joiners JDK 25 ships. Replica A answers 42 after 100 ms, B answers 42 after 300 ms, C fails after 50 ms.
+ * joiners JDK 25 ships. Replica C fails at once; A answers 42 one second after C has failed; B answers 42 one second
+ * after A has answered. The order is caused, not timed, so that a slow machine shows the same states as a fast one.
  *
  * <p>Run: {@code ./mvnw -q test-compile exec:exec@course -Dexample=BuiltInJoiners}
  */
@@ -18,19 +21,30 @@ public final class BuiltInJoiners {
     private BuiltInJoiners() {
     }
 
-    /** One replica: after {@code delay}, an answer, or a failure when {@code answer} is null. */
-    public record Replica(String name, Duration delay, Integer answer) {
-        Integer ask() throws InterruptedException {
-            Thread.sleep(delay);
-            if (answer == null) {
-                throw new IllegalStateException("replica " + name + " is down");
-            }
-            return answer;
-        }
-    }
+    /** How long A waits after C's failure, and B after A's answer. */
+    static final Duration GAP = Duration.ofSeconds(1);
 
-    static final List<Replica> REPLICAS = List.of(new Replica("A", Duration.ofMillis(100), 42),
-            new Replica("B", Duration.ofMillis(300), 42), new Replica("C", Duration.ofMillis(50), null));
+    /** The three replicas of one request, A, B and C, each a task for {@code fork}. */
+    static List<Callable<Integer>> replicas() {
+        CountDownLatch cFailed = new CountDownLatch(1);
+        CountDownLatch aAnswered = new CountDownLatch(1);
+        Callable<Integer> a = () -> {
+            cFailed.await();
+            Thread.sleep(GAP);
+            aAnswered.countDown();
+            return 42;
+        };
+        Callable<Integer> b = () -> {
+            aAnswered.await();
+            Thread.sleep(GAP);
+            return 42;
+        };
+        Callable<Integer> c = () -> {
+            cFailed.countDown();
+            throw new IllegalStateException("replica C is down");
+        };
+        return List.of(a, b, c);
+    }
 
     /** What {@code join()} returned or threw, how long it took, and the subtasks' states afterwards. */
     public record Outcome(String joiner, String result, Duration took, List<Subtask.State> states) {
@@ -45,7 +59,7 @@ public final class BuiltInJoiners {
                 ask("awaitAll", Joiner.awaitAll(), Function.identity()),
                 ask("allUntil(first success)", Joiner.allUntil(s -> s.state() == Subtask.State.SUCCESS),
                         all -> all.map(Subtask::state).toList()))) {
-            System.out.printf("%-27s %-55s after %3d ms; A, B, C: %s%n", outcome.joiner(), outcome.result(),
+            System.out.printf("%-27s %-55s after %,5d ms; A, B, C: %s%n", outcome.joiner(), outcome.result(),
                     outcome.took().toMillis(), outcome.states());
         }
     }
@@ -58,7 +72,7 @@ public final class BuiltInJoiners {
             throws InterruptedException {
         long began = System.nanoTime();
         try (var scope = StructuredTaskScope.open(joiner)) {
-            List<Subtask<Integer>> subtasks = REPLICAS.stream().map(replica -> scope.fork(replica::ask)).toList();
+            List<Subtask<Integer>> subtasks = replicas().stream().map(scope::fork).toList();
             String result;
             try {
                 result = "returned " + describe.apply(scope.join());

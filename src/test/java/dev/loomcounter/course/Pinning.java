@@ -58,9 +58,12 @@ public final class Pinning {
             // Enabled by default with a 20 ms threshold; 0 ms shows every one.
             recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO);
             recording.onEvent("jdk.VirtualThreadPinned", event -> {
-                pinned.add(new Pinned(event.getThread("eventThread").getJavaName(), event.getDuration(),
-                        event.getString("blockingOperation"), event.getString("pinnedReason")));
-                recorded.countDown();
+                String thread = event.getThread("eventThread").getJavaName();
+                pinned.add(new Pinned(thread, event.getDuration(), event.getString("blockingOperation"),
+                        event.getString("pinnedReason")));
+                if (thread.equals("class initializer-0")) {
+                    recorded.countDown(); // the one that ran <clinit>
+                }
             });
             recording.startAsync();
 

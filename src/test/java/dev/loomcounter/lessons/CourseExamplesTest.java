@@ -49,7 +49,7 @@ class CourseExamplesTest {
                     " +ScopedValue +heap +[\\d.,]+ MB, forked in +[\\d,]+ ms"),
             "Pinning", List.of(
                     "synchronized: the bystander ran after \\d+ ms",
-                    " +scheduler MXBean: parallelism \\d+, pool size \\d+, mounted 0, queued 0",
+                    " +scheduler MXBean: parallelism \\d+, pool size \\d+, mounted [01], queued 0",
                     " +jcmd Thread.vthread_scheduler: java.util.concurrent.ForkJoinPool@\\p{XDigit}+\\[Running, .*",
                     "class initializer: the bystander had not run after 2000 ms \\(it ran once they were released\\)",
                     " +scheduler MXBean: parallelism \\d+, pool size \\d+, mounted \\d+, queued [1-9]\\d*",
@@ -57,13 +57,13 @@ class CourseExamplesTest {
                     "jdk.VirtualThreadPinned on class initializer-0 for [\\d,]+ ms: LockSupport.park, VM call to "
                             + "dev.loomcounter.course.Pinning\\$SlowToInitialize.<clinit> on stack"),
             "BuiltInJoiners", List.of(
-                    "allSuccessfulOrThrow +threw FailedException\\(replica C is down\\) +after +\\d+ ms; A, B, C: "
+                    "allSuccessfulOrThrow +threw FailedException\\(replica C is down\\) +after +[\\d,]+ ms; A, B, C: "
                             + "\\[UNAVAILABLE, UNAVAILABLE, FAILED]",
-                    "anySuccessfulResultOrThrow +returned 42 +after +\\d+ ms; A, B, C: \\[SUCCESS, UNAVAILABLE, FAILED]",
-                    "awaitAllSuccessfulOrThrow +threw FailedException\\(replica C is down\\) +after +\\d+ ms; A, B, C: "
+                    "anySuccessfulResultOrThrow +returned 42 +after +[\\d,]+ ms; A, B, C: \\[SUCCESS, UNAVAILABLE, FAILED]",
+                    "awaitAllSuccessfulOrThrow +threw FailedException\\(replica C is down\\) +after +[\\d,]+ ms; A, B, C: "
                             + "\\[UNAVAILABLE, UNAVAILABLE, FAILED]",
-                    "awaitAll +returned null +after +\\d+ ms; A, B, C: \\[SUCCESS, SUCCESS, FAILED]",
-                    "allUntil\\(first success\\) +returned \\[SUCCESS, UNAVAILABLE, FAILED] +after +\\d+ ms; "
+                    "awaitAll +returned null +after +[\\d,]+ ms; A, B, C: \\[SUCCESS, SUCCESS, FAILED]",
+                    "allUntil\\(first success\\) +returned \\[SUCCESS, UNAVAILABLE, FAILED] +after +[\\d,]+ ms; "
                             + "A, B, C: \\[SUCCESS, UNAVAILABLE, FAILED]"),
             "Unstructured", List.of(
                     "100 increments of a minute each; the client goes away once all have started:",
