@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,6 +99,13 @@ public final class Unstructured {
     public static long completableFuture(long start, int increments, Duration work, Increments running)
             throws InterruptedException, ExecutionException {
         AtomicLong counter = new AtomicLong(start);
+        allIncrements(increments, counter, work, running, SHARED).get();
+        return counter.get();
+    }
+
+    /** The request's increments as futures on {@code executor}, and one future done when all of them are. */
+    public static CompletableFuture<Void> allIncrements(int increments, AtomicLong counter, Duration work,
+            Increments running, Executor executor) {
         CompletableFuture<?>[] futures = new CompletableFuture<?>[increments];
         for (int i = 0; i < increments; i++) {
             futures[i] = CompletableFuture.supplyAsync(() -> {
@@ -106,10 +114,9 @@ public final class Unstructured {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            }, SHARED);
+            }, executor);
         }
-        CompletableFuture.allOf(futures).get();
-        return counter.get();
+        return CompletableFuture.allOf(futures);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.loomcounter.course.solutions;
 
+import dev.loomcounter.course.Unstructured;
 import dev.loomcounter.course.Unstructured.Increments;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,18 +25,10 @@ public final class HandMadeStructure {
         AtomicLong counter = new AtomicLong(start);
         // close() at the end of the try waits for every task, like a scope's close().
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            CompletableFuture<?>[] futures = new CompletableFuture<?>[increments];
-            for (int i = 0; i < increments; i++) {
-                futures[i] = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return running.increment(counter, work);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, executor);
-            }
+            // The same futures as Unstructured.completableFuture, on this request's own executor.
+            CompletableFuture<Void> all = Unstructured.allIncrements(increments, counter, work, running, executor);
             try {
-                CompletableFuture.allOf(futures).get();
+                all.get();
             } catch (InterruptedException | ExecutionException e) {
                 // The caller left, or an increment failed: interrupt the others, as a scope's cancel does.
                 executor.shutdownNow();
