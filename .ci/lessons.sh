@@ -3,7 +3,9 @@
 # included, which the JUnit tests (they start the server's JVM directly) cannot check. For each distinct server
 # command (without its `| tee server.log`): start it on a free port, ask `0 0`, say STOP, send the server SIGINT as
 # lesson 5's Ctrl-C does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, and lesson 4's pgrep/ps/jcmd/grep
-# lines, run verbatim. Needs bash (for /dev/tcp), pgrep and ps; no standard input, no terminal. About 80 s on 2 cores.
+# lines, run verbatim. Then every course example's command (`exec:exec@course`), as written. Needs bash (for
+# /dev/tcp), pgrep and ps; no standard input, no terminal. About 80 s on 2 cores for the servers, a few minutes more
+# for the examples (one of them forks 100,000 threads four times).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LESSONS=docs/lessons.md
@@ -173,3 +175,12 @@ for i in "${!COMMANDS[@]}"; do
   (check_command "${COMMANDS[$i]}" "$i")
 done
 echo "lessons.sh: ${#COMMANDS[@]} server commands of the lessons started, answered and stopped"
+
+# The course examples' commands, as written: each must end with exit code 0 (CourseExamplesTest checks their output).
+mapfile -t EXAMPLES < <(grep -E '^\./mvnw -q test-compile exec:exec@course -Dexample=[A-Za-z]+$' "$LESSONS" | sort -u)
+((${#EXAMPLES[@]} >= 5)) || fail "found only ${#EXAMPLES[@]} course example commands in $LESSONS"
+for command in "${EXAMPLES[@]}"; do
+  eval "$command" >"$WORK/example.out" 2>&1 </dev/null || { cat "$WORK/example.out" >&2; fail "failed: $command"; }
+  echo "ok: $command"
+done
+echo "lessons.sh: ${#EXAMPLES[@]} course examples ran"

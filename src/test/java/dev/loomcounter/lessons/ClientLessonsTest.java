@@ -49,7 +49,8 @@ class ClientLessonsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--quiet --work sleep --max-units 1", "--quiet --work sleep --max-units 1 --threads platform",
-            "--quiet --work spin --max-units 1", "--quiet --work spin --max-units 1 --threads platform"})
+            "--quiet --work spin --max-units 1 --fairness off",
+            "--quiet --work spin --max-units 1 --fairness off --threads platform"})
     void lesson6TheLoadClientVerifiesEveryAnswerOfEachServer(String serverArgs) throws Exception {
         client("--clients 100 --requests 10 --increments 0..4");
         client("--clients 1000 --requests 10 --increments 0..4");
