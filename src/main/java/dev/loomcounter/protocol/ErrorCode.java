@@ -18,6 +18,13 @@ public enum ErrorCode {
     TIMEOUT("timeout", true),
     /** The server is stopping and takes no new requests. */
     SHUTTING_DOWN("shutting-down", true),
+    /**
+     * The server already runs as many subtasks as it may ({@code --max-subtasks}); this request was not started.
+     * Try again later: the connection stays open.
+     */
+    OVERLOADED("overloaded", true),
+    /** Something failed inside the server while counting; the server's log says what. The connection stays open. */
+    INTERNAL("internal", true),
     /** A line longer than the server accepts; the server then closes the connection. */
     LINE_TOO_LONG("line-too-long", false),
     /** The server already serves as many connections as it may; it closes this one. */

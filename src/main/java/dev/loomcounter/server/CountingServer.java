@@ -11,7 +11,6 @@ import dev.loomcounter.protocol.RequestParser;
 import dev.loomcounter.settings.Durations;
 import dev.loomcounter.settings.ServerSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,32 +34,44 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CountingServer implements AutoCloseable {
 
+    /** After a failed accept, the first pause; it doubles while accepts keep failing, up to a second. */
+    private static final long FIRST_BACKOFF_MILLIS = 10;
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
+
     private final ServerSettings settings;
     private final Log log;
     private final ServerSocket serverSocket;
     private final Semaphore connectionPermits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final InFlightRequests inFlight = new InFlightRequests();
     private final SubtaskGauge subtasks = new SubtaskGauge();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CpuScheduler cpu;
     private final Connection.Shared shared;
     private final Thread acceptor;
+    private final Thread writeWatch;
 
     private CountingServer(ServerSettings settings, Log log) throws IOException {
         this.settings = settings;
         this.log = log;
         this.connectionPermits = new Semaphore(settings.maxConnections());
+        // Bind first: if the address is taken, nothing else has been started that would have to be stopped.
+        this.serverSocket = new ServerSocket();
+        try {
+            serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
+        } catch (IOException e) {
+            serverSocket.close();
+            throw e;
+        }
         this.cpu = cpuScheduler(settings);
         RequestCounter counter = new RequestCounter(Work.of(settings.work(), cpu), settings.work().maxUnits(),
                 settings.threads(), settings.requestTimeout(), log, subtasks);
-        this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
-                inFlight, shuttingDown::get);
-        this.serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
-        // A platform thread: the accept loop must never wait behind busy virtual threads for a carrier.
+        this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter,
+                new Semaphore(settings.maxSubtasks()), log, shuttingDown::get);
+        // Platform threads: the accept loop and the write watch must never wait behind busy virtual threads for a
+        // carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
+        this.writeWatch = Thread.ofPlatform().name("write-timeouts").daemon().unstarted(this::watchWrites);
     }
 
     /** One pool thread per core: more would only take turns on the same cores. */
@@ -70,18 +82,24 @@ public final class CountingServer implements AutoCloseable {
         };
     }
 
-    /** Binds the address and starts accepting in the background; {@link #close()} stops it. */
+    /**
+     * Binds the address and starts accepting in the background; {@link #close()} stops it.
+     *
+     * @throws java.net.BindException if the address is in use
+     */
     public static CountingServer start(ServerSettings settings, Log log) throws IOException {
         CountingServer server = new CountingServer(settings, log);
         server.log.info("loom-counter listening on " + server.address().getHostString() + ":" + server.port()
                 + " with " + settings.threads().description() + " (Java " + Runtime.version() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores)");
         server.log.info("  " + settings.work().description() + "; at most " + settings.maxConnections()
-                + " connections, " + settings.maxIncrements() + " increments a request; fairness "
-                + settings.fairness().name().toLowerCase() + "; request timeout "
+                + " connections, " + settings.maxIncrements() + " increments a request, " + settings.maxSubtasks()
+                + " subtasks at once; fairness " + settings.fairness().name().toLowerCase() + "; request timeout "
                 + Durations.format(settings.requestTimeout()) + ", idle timeout "
-                + Durations.format(settings.idleTimeout()));
+                + Durations.format(settings.idleTimeout()) + ", write timeout "
+                + Durations.format(settings.writeTimeout()));
         server.acceptor.start();
+        server.writeWatch.start();
         return server;
     }
 
@@ -112,20 +130,27 @@ public final class CountingServer implements AutoCloseable {
     private void acceptLoop() {
         // awaitAll(): the server's scope never cancels itself. One connection ending, however it ends, must not
         // touch the others; the scope is there so that the server cannot finish while any connection still runs.
+        // The factory names each connection's thread conn-1, conn-2, ...: in fork order, as the ids below.
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Ending>awaitAll(),
-                config -> config.withName("server")
-                        .withThreadFactory(settings.threads().factory("connection-")))) {
+                config -> config.withName("server").withThreadFactory(settings.threads().factory("conn-")))) {
             int nextId = 1;
-            while (true) {
+            long backoffMillis = FIRST_BACKOFF_MILLIS;
+            while (!shuttingDown.get()) {
                 Socket socket;
                 try {
                     socket = serverSocket.accept();
-                } catch (IOException e) {
-                    if (!shuttingDown.get()) {
-                        log.info("accept failed, stopping: " + e);
+                    backoffMillis = FIRST_BACKOFF_MILLIS;
+                } catch (IOException | OutOfMemoryError e) {
+                    if (shuttingDown.get()) {
+                        break;
                     }
-                    break;
+                    // Too many open files, or no memory for one more socket: the connections already open are
+                    // fine, and some will close. Wait, then try again, rather than end the server.
+                    log.info("accept failed: " + e + "; retrying in " + backoffMillis + " ms");
+                    Thread.sleep(backoffMillis);
+                    backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+                    continue;
                 }
                 if (!connectionPermits.tryAcquire()) {
                     refuse(socket);
@@ -143,16 +168,19 @@ public final class CountingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            writeWatch.interrupt();
             cpu.close();
+            if (!shuttingDown.get()) {
+                log.info("the accept loop ended without a shutdown");
+            }
             log.info("server stopped");
             terminated.countDown();
         }
     }
 
     private Ending serve(Connection connection) throws InterruptedException {
-        Thread.currentThread().setName(connection.name());
-        log.info(connection.name() + " opened from " + connection.remoteAddress() + " on " + Thread.currentThread()
-                + " (" + connections.size() + " open)");
+        log.connectionOpened(() -> connection.name() + " opened from " + connection.remoteAddress() + " on "
+                + Thread.currentThread() + " (" + connections.size() + " open)");
         Ending ending = null;
         try {
             ending = connection.serve();
@@ -160,7 +188,8 @@ public final class CountingServer implements AutoCloseable {
         } finally {
             connections.remove(connection);
             connectionPermits.release();
-            log.info(connection.name() + " closed: " + (ending == null ? "cancelled" : ending.description())
+            Ending how = ending;
+            log.connection(() -> connection.name() + " closed: " + (how == null ? "cancelled" : how.description())
                     + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
         }
     }
@@ -174,22 +203,50 @@ public final class CountingServer implements AutoCloseable {
         } catch (IOException e) {
             // the client is gone already
         }
-        log.info("refused a connection from " + socket.getRemoteSocketAddress() + ": busy");
+        log.connection(() -> "refused a connection from " + socket.getRemoteSocketAddress() + ": busy");
+    }
+
+    /**
+     * The write timeout: Java sockets have none, so one thread looks at every connection a few times per timeout
+     * and closes those stuck in a write for too long. Closing the socket wakes the blocked write.
+     */
+    private void watchWrites() {
+        long timeoutNanos = settings.writeTimeout().toNanos();
+        long periodMillis = Math.clamp(settings.writeTimeout().toMillis() / 4, 10, 1_000);
+        try {
+            while (true) {
+                Thread.sleep(periodMillis);
+                long now = System.nanoTime();
+                connections.forEach(connection -> connection.closeIfWriteStuck(now, timeoutNanos));
+            }
+        } catch (InterruptedException e) {
+            // the server has stopped
+        }
     }
 
     /** After the accept loop: let running requests finish within the grace period, then close every connection. */
     private void drain() throws InterruptedException {
-        int running = inFlight.count();
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        long running = running();
         if (running > 0) {
             log.info("waiting up to " + Durations.format(settings.shutdownGrace()) + " for " + running
                     + " running requests");
         }
-        if (!inFlight.awaitNone(settings.shutdownGrace())) {
-            log.info("grace period over: cancelling " + inFlight.count() + " running requests");
+        // A shutdown happens once: looking every few milliseconds costs nothing worth a signal per request.
+        while (running > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(10, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1));
+            running = running();
+        }
+        if (running > 0) {
+            log.info("grace period over: cancelling " + running + " running requests");
         }
         // Closing a socket ends its connection: the reader fails, the connection's scope is cancelled, and that
         // cancels the request in flight and every one of its subtasks.
-        connections.forEach(Connection::closeQuietly);
+        connections.forEach(Connection::close);
+    }
+
+    private long running() {
+        return connections.stream().filter(Connection::working).count();
     }
 
     /**
@@ -203,7 +260,7 @@ public final class CountingServer implements AutoCloseable {
             try {
                 serverSocket.close();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // the accept loop ends either way
             }
         }
         awaitTermination();

@@ -1,42 +1,42 @@
 package dev.loomcounter.client;
 
-import dev.loomcounter.log.Log;
-import dev.loomcounter.server.CountingServer;
-import dev.loomcounter.settings.Fairness;
-import dev.loomcounter.settings.ServerSettings;
-import dev.loomcounter.settings.ThreadKind;
-import dev.loomcounter.settings.WorkKind;
 import dev.loomcounter.settings.WorkSettings;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A real {@link CountingServer} in the test's JVM, on a free port, with tiny work, its log kept for assertions. */
+/** The client tests' server: {@link dev.loomcounter.testing.TestServer}, with the client's view of its address. */
 final class TestServer implements AutoCloseable {
 
     /** A thousand iterations a unit, 1 to 3 units: requests take microseconds, but still fork real subtasks. */
-    static final WorkSettings TINY_WORK = new WorkSettings(WorkKind.SPIN, 1_000, 1_000, Duration.ofMillis(1), 3,
-            OptionalLong.of(1));
+    static final List<String> TINY_WORK = List.of("--unit-iterations", "1000", "--slice-iterations", "1000",
+            "--max-units", "3", "--seed", "1");
 
-    private final CountingServer server;
-    private final Queue<String> log = new ConcurrentLinkedQueue<>();
+    private final dev.loomcounter.testing.TestServer server;
 
-    private TestServer(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
-        ServerSettings settings = new ServerSettings("127.0.0.1", 0, maxConnections, maxIncrements, 1_024,
-                Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofSeconds(1), work, ThreadKind.VIRTUAL,
-                Fairness.ON, false);
-        this.server = CountingServer.start(settings, Log.to(log::add, false));
+    private TestServer(dev.loomcounter.testing.TestServer server) {
+        this.server = server;
     }
 
     static TestServer start() throws IOException {
-        return new TestServer(100, 1_000, TINY_WORK);
+        return start(100, 1_000, TINY_WORK);
     }
 
+    static TestServer start(int maxConnections, int maxIncrements, List<String> work) throws IOException {
+        List<String> flags = new ArrayList<>(List.of("--max-connections", "" + maxConnections,
+                "--max-increments", "" + maxIncrements, "--request-timeout", "20s", "--idle-timeout", "1m",
+                "--shutdown-grace", "1s"));
+        flags.addAll(work);
+        return new TestServer(dev.loomcounter.testing.TestServer.start(flags.toArray(String[]::new)));
+    }
+
+    /** Work given as settings, written back as the flags that make them. */
     static TestServer start(int maxConnections, int maxIncrements, WorkSettings work) throws IOException {
-        return new TestServer(maxConnections, maxIncrements, work);
+        return start(maxConnections, maxIncrements, List.of("--work", work.kind().name(),
+                "--unit-iterations", "" + work.unitIterations(), "--slice-iterations", "" + work.sliceIterations(),
+                "--unit-millis", "" + work.unitDuration().toMillis(), "--max-units", "" + work.maxUnits(),
+                "--seed", "" + work.seed().orElse(1)));
     }
 
     int port() {
@@ -53,7 +53,7 @@ final class TestServer implements AutoCloseable {
 
     /** The log so far; the server writes it from its own threads, so await what you look for. */
     List<String> log() {
-        return List.copyOf(log);
+        return server.log();
     }
 
     @Override

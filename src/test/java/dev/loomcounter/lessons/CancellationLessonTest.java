@@ -2,7 +2,7 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcounter.server.TestClient;
+import dev.loomcounter.testing.TestClient;
 import org.junit.jupiter.api.Test;
 
 /**
