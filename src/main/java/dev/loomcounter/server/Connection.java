@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -171,7 +172,7 @@ final class Connection {
                     lastActivityNanos = System.nanoTime();
                     Request request = shared.parser().parse(bytes);
                     if (!enqueue(scope, request)) {
-                        return Ending.HUNG_UP;
+                        return clientGone(scope, new SocketException("the connection was closed"));
                     }
                     if (request instanceof Request.Stop) {
                         // STOP is answered in order, after the lines before it; lines after it are not read.
@@ -213,15 +214,15 @@ final class Connection {
     /**
      * Queues a request, and forks a worker if none is running. Waits while the read-ahead is full.
      *
-     * @return false if the worker failed: nothing queued will be answered
+     * @return false if the worker failed or the socket was closed meanwhile: nothing more will be answered
      */
     private boolean enqueue(StructuredTaskScope<Void, Void> scope, Request request) throws InterruptedException {
         lock.lock();
         try {
-            while (queue.size() >= READ_AHEAD && !workerFailed) {
+            while (queue.size() >= READ_AHEAD && !workerFailed && !closed.get()) {
                 room.await();
             }
-            if (workerFailed) {
+            if (workerFailed || closed.get()) {
                 return false;
             }
             queue.add(request);
@@ -256,7 +257,9 @@ final class Connection {
                     writeAnswers();
                 }
                 add(answer(request));
-                requestsAnswered++;
+                if (!(request instanceof Request.Stop)) {
+                    requestsAnswered++;
+                }
                 lastActivityNanos = System.nanoTime();
                 if (answerBytes >= WRITE_BATCH_BYTES) {
                     writeAnswers();
@@ -404,6 +407,13 @@ final class Connection {
                 socket.close();
             } catch (IOException e) {
                 // closing is all we wanted
+            }
+            lock.lock();
+            try {
+                // A reader waiting for room in a full queue is not in a read: wake it here.
+                room.signal();
+            } finally {
+                lock.unlock();
             }
         }
     }

@@ -60,8 +60,8 @@ class ClientLessonsTest {
     }
 
     @Test
-    void lesson8PlatformConnectionsAreThreeOperatingSystemThreadsEach() throws Exception {
-        assertThat(heldThreads("--quiet --max-connections 10000 --threads platform")).isGreaterThanOrEqualTo(300);
+    void lesson8PlatformConnectionsAreOneOperatingSystemThreadEach() throws Exception {
+        assertThat(heldThreads("--quiet --max-connections 10000 --threads platform")).isGreaterThanOrEqualTo(100);
     }
 
     @Test
