@@ -54,6 +54,26 @@ fi
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
+# Memory first, on servers that have served nothing yet: afterwards the heap has grown for the loads, and new
+# connections would fit in memory already taken.
+for s in "${SERVERS[@]}"; do
+    echo "hold: $s, $HOLD_CONNS connections" >&2
+    if [[ $s != go ]]; then
+        "${JAVA%/java}/jcmd" "${PID[$s]}" GC.class_histogram >"$RAW/histogram-before-$s.txt" 2>/dev/null || true
+    fi
+    before=$(rss "${PID[$s]}")
+    "$PEERS/load" -port "${PORT[$s]}" -hold -conns "$HOLD_CONNS" -duration 15s -server-pid "${PID[$s]}" -json \
+        >"$RAW/hold-$s.json" 2>/dev/null &
+    hold=$!
+    # Live heap while the connections are held (a class histogram runs a full GC first: only live objects).
+    sleep 10
+    if [[ $s != go ]]; then
+        "${JAVA%/java}/jcmd" "${PID[$s]}" GC.class_histogram >"$RAW/histogram-$s.txt" 2>/dev/null || true
+    fi
+    wait "$hold" || true
+    echo "{\"server\": \"$s\", \"rss_before_kib\": $before}" >"$RAW/before-$s.json"
+done
+
 # Warm-up: the JIT compiles the serving path before anything is measured.
 for s in "${SERVERS[@]}"; do
     "$PEERS/load" -port "${PORT[$s]}" -conns 50 -duration 5s -requests 0 >/dev/null 2>&1 || true
@@ -71,17 +91,6 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-for s in "${SERVERS[@]}"; do
-    echo "hold: $s, $HOLD_CONNS connections" >&2
-    before=$(rss "${PID[$s]}")
-    "$PEERS/load" -port "${PORT[$s]}" -hold -conns "$HOLD_CONNS" -duration 10s -server-pid "${PID[$s]}" -json \
-        >"$RAW/hold-$s.json" 2>/dev/null || true
-    echo "{\"server\": \"$s\", \"rss_before_kib\": $before}" >"$RAW/before-$s.json"
-    if [[ $s != go ]]; then
-        "${JAVA%/java}/jcmd" "${PID[$s]}" GC.class_histogram >"$RAW/histogram-$s.txt" 2>/dev/null || true
-    fi
-done
-
 mkdir -p "$OUT"
 python3 - "$RAW" "$OUT" "$JVM_OPTS" <<'PY'
 import glob, json, os, statistics, sys
@@ -92,6 +101,17 @@ for path in glob.glob(os.path.join(raw, "load-*.json")):
     with open(path) as f:
         r = json.load(f)
     loads.setdefault((int(conns), int(incs), server), []).append(r)
+def histogram_total(path):
+    """The bytes of live objects in a jcmd class histogram (its last line: Total <instances> <bytes>)."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("Total"):
+                    return int(line.split()[2])
+    except OSError:
+        pass
+    return None
+
 holds = {}
 for path in glob.glob(os.path.join(raw, "hold-*.json")):
     server = os.path.basename(path)[5:-5]
@@ -116,6 +136,9 @@ for s, h in holds.items():
     hold_rows[s] = {"held": h.get("held"), "conns": h.get("conns"), "rss_before_kib": h["rss_before_kib"],
                     "rss_during_kib": during,
                     "kib_per_connection": (during - h["rss_before_kib"]) / max(1, h.get("conns", 1))}
+    live = [histogram_total(os.path.join(raw, name + s + ".txt")) for name in ("histogram-before-", "histogram-")]
+    if None not in live:
+        hold_rows[s]["live_heap_kib_per_connection"] = (live[1] - live[0]) / 1024 / max(1, h.get("conns", 1))
 with open(os.path.join(out, "peers.json"), "w") as f:
     json.dump({"jvm_options": jvm_opts, "loads": rows, "hold": hold_rows}, f, indent=2)
 md = ["# loom-counter and its peers, one run", "",
@@ -133,19 +156,21 @@ for row in rows:
     if "go" in servers and row["go"] and row["virtual"]:
         ratio = " {:.2f}x |".format(row["virtual"]["requests_per_s"] / row["go"]["requests_per_s"])
     md.append("| {} | {} | ".format(row["conns"], row["increments"]) + " | ".join(cells) + " |" + ratio)
-md += ["", "| server | idle connections held | RSS before (MiB) | RSS during (MiB) | KiB per connection |",
-       "|---|---|---|---|---|"]
+md += ["", "| server | idle connections held | RSS before (MiB) | RSS during (MiB) | RSS KiB per connection "
+       "| live heap KiB per connection |", "|---|---|---|---|---|---|"]
 for s in servers:
     h = hold_rows.get(s)
     if h:
-        md.append("| {} | {} of {} | {:.0f} | {:.0f} | {:.1f} |".format(s, h["held"], h["conns"],
-                  h["rss_before_kib"] / 1024, h["rss_during_kib"] / 1024, h["kib_per_connection"]))
+        live = h.get("live_heap_kib_per_connection")
+        md.append("| {} | {} of {} | {:.0f} | {:.0f} | {:.1f} | {} |".format(s, h["held"], h["conns"],
+                  h["rss_before_kib"] / 1024, h["rss_during_kib"] / 1024, h["kib_per_connection"],
+                  "-" if live is None else "{:.1f}".format(live)))
 with open(os.path.join(out, "peers.md"), "w") as f:
     f.write("\n".join(md) + "\n")
 print("\n".join(md))
 PY
 for s in virtual platform; do
-    [[ -f $RAW/histogram-$s.txt ]] && head -15 "$RAW/histogram-$s.txt" >"$OUT/peers-histogram-$s.txt"
+    if [[ -f $RAW/histogram-$s.txt ]]; then head -25 "$RAW/histogram-$s.txt" >"$OUT/peers-histogram-$s.txt"; fi
 done
 
 # The chart, with the benchmarks' own charting library.

@@ -93,14 +93,14 @@ public final class Log implements AutoCloseable {
      * the line: with thousands of subtasks a second, the strings would be a measurable part of a subtask's cost.
      */
     public void detail(Supplier<String> message) {
-        if (!quiet && admit()) {
+        if (!quiet && printsNow()) {
             enqueue(message.get());
         }
     }
 
     /** A connection's event (opened, closed): printed, or folded under load. */
     public void connection(Supplier<String> message) {
-        if (admit()) {
+        if (printsNow()) {
             enqueue(message.get());
         }
     }
@@ -118,7 +118,7 @@ public final class Log implements AutoCloseable {
         connection(message);
     }
 
-    private boolean admit() {
+    private boolean printsNow() {
         if (writer == null) {
             return false;
         }

@@ -41,8 +41,8 @@ public final class Defaults {
     /** As the original: one unit is 8,000,000 iterations of {@code x = x + 1.0}. */
     public static final long UNIT_ITERATIONS = 8_000_000;
     /**
-     * Spin work runs in slices of this many iterations (about a millisecond); between two slices a fair gate lets
-     * other requests, and the connections' I/O, have their turn.
+     * Spin work runs in slices of this many iterations (about a millisecond); between two slices the fair CPU pool
+     * lets other requests, and the connections' I/O, have their turn.
      */
     public static final long SLICE_ITERATIONS = 1_000_000;
     /** Milliseconds in a unit of sleep work, about as long as a unit of spin work on a current CPU. */
