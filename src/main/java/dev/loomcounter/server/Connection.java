@@ -66,6 +66,8 @@ final class Connection {
     private final Shared shared;
     private final RandomGenerator draws;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The connection's own thread, the reader and owner of its scope. */
+    private volatile Thread owner;
 
     // The queue between the reader and the worker.
     private final ReentrantLock lock = new ReentrantLock();
@@ -108,18 +110,22 @@ final class Connection {
     }
 
     /** Serves the connection until it ends, on the connection's own thread, then closes the socket. */
-    Ending serve() throws InterruptedException {
+    Ending serve() {
+        owner = Thread.currentThread();
         Ending ending = Ending.FAILED;
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Void>awaitAllSuccessfulOrThrow(),
                 config -> config.withName(name)
                         .withThreadFactory(shared.settings().threads().factory(name + "/worker-")))) {
-            ending = readRequests(scope);
             try {
+                ending = readRequests(scope);
                 // After STOP or the end of the stream: the worker answers everything queued before the scope ends.
                 scope.join();
             } catch (StructuredTaskScope.FailedException e) {
                 ending = failed(e.getCause(), ending);
+            } catch (InterruptedException e) {
+                // cancel(): the server is shutting down. Closing the scope (leaving the try) cancels the worker.
+                ending = Ending.SERVER_SHUTDOWN;
             }
         } finally {
             if (ending == Ending.STOPPED || ending == Ending.LINE_TOO_LONG) {
@@ -415,6 +421,19 @@ final class Connection {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * Ends the connection now, whatever its thread is doing: closing the socket wakes a read or a write, and the
+     * interrupt wakes the connection's thread where no socket is involved, in {@code join()} while the worker answers
+     * the last requests of a client that has finished sending. Used by a shutdown once its grace period is over.
+     */
+    void cancel() {
+        close();
+        Thread thread = owner;
+        if (thread != null) {
+            thread.interrupt();
         }
     }
 

@@ -178,7 +178,7 @@ public final class CountingServer implements AutoCloseable {
         }
     }
 
-    private Ending serve(Connection connection) throws InterruptedException {
+    private Ending serve(Connection connection) {
         log.connectionOpened(() -> connection.name() + " opened from " + connection.remoteAddress() + " on "
                 + Thread.currentThread() + " (" + connections.size() + " open)");
         Ending ending = null;
@@ -240,9 +240,9 @@ public final class CountingServer implements AutoCloseable {
         if (running > 0) {
             log.info("grace period over: cancelling " + running + " running requests");
         }
-        // Closing a socket ends its connection: the reader fails, the connection's scope is cancelled, and that
-        // cancels the request in flight and every one of its subtasks.
-        connections.forEach(Connection::close);
+        // Cancelling a connection ends it: its scope is cancelled, and that cancels the request in flight and every
+        // one of its subtasks.
+        connections.forEach(Connection::cancel);
     }
 
     private long running() {

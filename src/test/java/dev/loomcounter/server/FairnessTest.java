@@ -83,7 +83,7 @@ class FairnessTest {
         assertThat(timings.large()).isPositive();
     }
 
-    /** Many more spinning subtasks than carriers, and still the hang-up is noticed and every subtask stops. */
+    /** Many more spinning subtasks than carriers, and still the reset is noticed and every subtask stops. */
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
     void aHangUpCancelsAFloodOfSpinningSubtasks(ThreadKind kind) throws Exception {
@@ -92,7 +92,7 @@ class FairnessTest {
             TestClient client = new TestClient(server.port());
             client.send("0 500\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> server.subtasks().running() == 500);
-            client.hangUp();
+            client.abort();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> server.subtasks().running() == 0 && server.openConnections() == 0);
             assertThat(server.subtasks().cancelled()).isEqualTo(500);

@@ -60,6 +60,20 @@ class ReliabilityTest {
     }
 
     @Test
+    void aShutdownCancelsTheRequestOfAClientThatHasFinishedSending() throws IOException {
+        TestServer server = TestServer.start("--work", "sleep", "--unit-millis", "3600000", "--max-units", "1",
+                "--shutdown-grace", "100ms");
+        try (TestClient client = server.connect()) {
+            // After the FIN the connection's thread no longer reads: it waits in join() for the worker.
+            client.send("0 3\n").hangUp();
+            await().atMost(PATIENCE).until(() -> server.subtasks().running() == 3);
+            server.close();
+            assertThat(server.subtasks().cancelled()).isEqualTo(3);
+            assertThat(client.readLine()).isNull();
+        }
+    }
+
+    @Test
     void aRequestOverTheSubtaskBudgetIsRefusedAndTheConnectionStaysOpen() throws IOException {
         String[] flags = {"--work", "sleep", "--unit-millis", "3600000", "--max-units", "1", "--max-subtasks", "10"};
         try (TestServer server = TestServer.start(flags);
