@@ -17,12 +17,7 @@ public final class Main {
     public static final int USAGE_ERROR = 2;
 
     public static void main(String[] args) {
-        System.exit(run(args));
-    }
-
-    /** Runs a command line and returns its exit code, without exiting: tests call this. */
-    public static int run(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
     }
 
     /** Settings every command line of the project shares, tests' included: {@code --threads platform}, not PLATFORM. */
@@ -30,6 +25,7 @@ public final class Main {
         return commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     }
 
+    /** The command line, printing to {@code out} and {@code err}: {@code main} uses it, and tests, with their own. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new Main());
         configure(commandLine);

@@ -10,16 +10,11 @@ import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.Durations;
-import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
-import dev.loomcounter.settings.WorkKind;
-import dev.loomcounter.settings.WorkSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.StructuredTaskScope;
@@ -44,11 +39,14 @@ public final class DemoCommand implements Callable<Integer> {
             new Request.Count(2, 10), new Request.Count(100, 5), new Request.Count(1_000, 8));
 
     /**
-     * Sleep work, 1 to 5 units of 10 ms a subtask: a sleeping virtual thread unmounts from its carrier, so one
-     * increment often starts on one carrier and ends on another, and the three requests take turns on the same few.
+     * The demo's server, in the flags a person would type. Sleep work, 1 to 5 units of 10 ms a subtask: a sleeping
+     * virtual thread unmounts from its carrier, so one increment often starts on one carrier and ends on another,
+     * and the three requests take turns on the same few. Port 0: the system picks a free port, so the demo never
+     * collides with a server already running. Every line of the log is printed: the demo is for reading.
      */
-    static final WorkSettings WORK = new WorkSettings(WorkKind.SLEEP, 0, Defaults.SLICE_ITERATIONS,
-            Duration.ofMillis(10), 5, OptionalLong.empty());
+    static final String[] SERVER_FLAGS = {"--port", "0", "--max-connections", "10", "--max-increments", "100",
+            "--request-timeout", "30s", "--idle-timeout", "1m", "--work", "sleep", "--unit-millis", "10",
+            "--max-units", "5"};
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,14 +54,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        // Port 0: the system picks a free port, so the demo never collides with a server already running.
-        ServerSettings settings = new ServerSettings(Defaults.HOST, 0, 10, 100, Defaults.MAX_LINE_BYTES,
-                Duration.ofSeconds(30), Duration.ofMinutes(1), Durations.parse(Defaults.SHUTDOWN_GRACE), WORK,
-                ThreadKind.VIRTUAL, Fairness.ON, false);
-        try (CountingServer server = CountingServer.start(settings, Log.to(out::println, false))) {
+        ServerSettings settings = ServerSettings.fromFlags(SERVER_FLAGS);
+        List<String> answers;
+        // The server stops first, then its log is written out to the end: the answers come after it.
+        try (Log log = Log.to(out::println, false);
+             CountingServer server = CountingServer.start(settings, log)) {
             Dialer dialer = new Dialer(new ServerAddress(Defaults.HOST, server.port()),
                     Durations.parse(Defaults.CONNECT_TIMEOUT), Durations.parse(Defaults.BYE_TIMEOUT));
-            List<String> answers;
             try {
                 answers = sendTogether(dialer);
             } catch (StructuredTaskScope.FailedException e) {
@@ -71,10 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("demo failed: " + e.getCause().getMessage());
                 return ExitCode.FAILED;
             }
-            out.println();
-            answers.forEach(out::println);
-            out.println();
         }
+        out.println();
+        answers.forEach(out::println);
+        out.println();
         return 0;
     }
 

@@ -3,47 +3,90 @@ package dev.loomcounter.log;
 import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The server's log: one timestamped line per event, in the spirit of the original's prints. Lines that name a
- * thread show {@link Thread#toString()}, which for a virtual thread reads
- * {@code VirtualThread[#42,conn-1/req-1/increment-3]/runnable@ForkJoinPool-1-worker-2}: the virtual thread, and the
- * carrier it is mounted on at that moment.
+ * The server's log: one timestamped line per event. Lines that name a thread show {@link Thread#toString()}, which
+ * for a virtual thread reads {@code VirtualThread[#42,conn-1/req-1/increment-3]/runnable@ForkJoinPool-1-worker-2}:
+ * the virtual thread, and the carrier it is mounted on at that moment.
  *
- * <p>{@code PrintStream} uses a {@code ReentrantLock} inside, not {@code synchronized}, so many virtual threads
- * logging at once park on it rather than pin their carriers (and since JDK 24, JEP 491, {@code synchronized} no
- * longer pins either).
+ * <p>Logging must not cost the server what it logs. Three rules make it so:
+ * <ul>
+ *   <li>A request thread never writes to the terminal: it hands its line to a bounded queue, and one platform thread
+ *       writes. A full queue drops the line and counts it; a slow terminal or a full pipe never blocks a request.</li>
+ *   <li>Request, connection and subtask lines are printed in full up to a rate a person can read
+ *       ({@code --log-lines-per-second}); beyond it, the rest of the second is folded into one summary line.</li>
+ *   <li>Whether a line will be printed is decided before it is built: those lines come as suppliers, so a folded or
+ *       quiet line costs a counter increment, not a string.</li>
+ * </ul>
  */
-public final class Log {
+public final class Log implements AutoCloseable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final int QUEUE_CAPACITY = 4_096;
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** Tells the writer that nothing follows. */
+    private static final String END = new String("end of log");
 
     private final Consumer<String> sink;
     private final boolean quiet;
+    private final int linesPerSecond;
+    private final BlockingQueue<String> queue;
+    private final Thread writer;
 
-    private Log(Consumer<String> sink, boolean quiet) {
+    // This second's traffic, reset by the writer when it prints the summary.
+    private final AtomicInteger linesThisSecond = new AtomicInteger();
+    private volatile boolean folding;
+    private final LongAdder folded = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final Latencies latencies = new Latencies();
+    private final AtomicLong dropped = new AtomicLong();
+
+    private Log(Consumer<String> sink, boolean quiet, int linesPerSecond, boolean silent) {
         this.sink = sink;
         this.quiet = quiet;
+        this.linesPerSecond = linesPerSecond;
+        this.queue = silent ? null : new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        // A platform thread: writing to a terminal or a pipe may block, and must not hold a carrier meanwhile.
+        this.writer = silent ? null : Thread.ofPlatform().name("log-writer").daemon().start(this::write);
     }
 
-    public static Log to(PrintStream out, boolean quiet) {
-        return new Log(out::println, quiet);
+    /**
+     * A log to a stream, e.g. {@code System.out}.
+     *
+     * @param quiet          leave out the per-subtask lines
+     * @param linesPerSecond above this many request, connection and subtask lines a second, fold the rest
+     */
+    public static Log to(PrintStream out, boolean quiet, int linesPerSecond) {
+        return new Log(out::println, quiet, linesPerSecond, false);
     }
 
+    /** A log to any sink, called from one thread at a time (the writer's). */
+    public static Log to(Consumer<String> sink, boolean quiet, int linesPerSecond) {
+        return new Log(sink, quiet, linesPerSecond, false);
+    }
+
+    /** A log that folds nothing, for tests that look for particular lines. */
     public static Log to(Consumer<String> sink, boolean quiet) {
-        return new Log(sink, quiet);
+        return new Log(sink, quiet, Integer.MAX_VALUE, false);
     }
 
     /** A log that drops everything, for benchmarks. */
     public static Log silent() {
-        return new Log(line -> { }, true);
+        return new Log(line -> { }, true, 0, true);
     }
 
-    /** An event worth one line always: start, connections, request summaries, shutdown. */
+    /** A rare event worth a line always: start, shutdown, failures. Never folded. */
     public void info(String message) {
-        sink.accept(LocalTime.now().format(TIME) + " " + message);
+        enqueue(message);
     }
 
     /**
@@ -51,8 +94,113 @@ public final class Log {
      * the line: with thousands of subtasks a second, the strings would be a measurable part of a subtask's cost.
      */
     public void detail(Supplier<String> message) {
-        if (!quiet) {
-            info(message.get());
+        if (!quiet && printsNow()) {
+            enqueue(message.get());
+        }
+    }
+
+    /** A connection's event (opened, closed): printed, or folded under load. */
+    public void connection(Supplier<String> message) {
+        if (printsNow()) {
+            enqueue(message.get());
+        }
+    }
+
+    /** A connection was opened: counted for the summary line, and printed or folded. */
+    public void connectionOpened(Supplier<String> message) {
+        connectionsOpened.increment();
+        connection(message);
+    }
+
+    /** A request's answer: its latency goes into the summary line; its line is printed or folded. */
+    public void request(long wallNanos, Supplier<String> message) {
+        requests.increment();
+        latencies.record(wallNanos);
+        connection(message);
+    }
+
+    private boolean printsNow() {
+        if (writer == null) {
+            return false;
+        }
+        // Once this second is over its rate, a folded line costs one uncontended LongAdder cell, not a shared CAS.
+        if (!folding && linesThisSecond.incrementAndGet() <= linesPerSecond) {
+            return true;
+        }
+        folding = true;
+        folded.increment();
+        return false;
+    }
+
+    private void enqueue(String message) {
+        if (queue != null && !queue.offer(LocalTime.now().format(TIME) + " " + message)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** The writer thread: prints queued lines as they come, and a summary at the end of each second that folded. */
+    private void write() {
+        long nextSecond = System.nanoTime() + SECOND;
+        try {
+            while (true) {
+                String line = queue.poll(Math.max(0, nextSecond - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == END) {
+                    summarize();
+                    return;
+                }
+                if (line != null) {
+                    sink.accept(line);
+                }
+                if (System.nanoTime() - nextSecond >= 0) {
+                    summarize();
+                    nextSecond += SECOND;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() gave up waiting
+        }
+    }
+
+    /** One line for the second that ended, if any line of it was folded or dropped; then a new second begins. */
+    private void summarize() {
+        long foldedLines = folded.sumThenReset();
+        long droppedLines = dropped.getAndSet(0);
+        long requestCount = requests.sumThenReset();
+        long opened = connectionsOpened.sumThenReset();
+        long[] counts = latencies.takeCounts();
+        linesThisSecond.set(0);
+        folding = false;
+        if (foldedLines == 0 && droppedLines == 0) {
+            return;
+        }
+        String summary = "1 s: " + thousands(requestCount) + " requests, " + thousands(opened) + " connections opened"
+                + (requestCount == 0 ? "" : ", p50 " + millis(Latencies.percentile(counts, 0.5))
+                        + ", p99 " + millis(Latencies.percentile(counts, 0.99)))
+                + "; " + thousands(foldedLines) + " lines folded"
+                + (droppedLines == 0 ? "" : ", " + thousands(droppedLines) + " dropped (the output was too slow)");
+        sink.accept(LocalTime.now().format(TIME) + " " + summary);
+    }
+
+    private static String thousands(long n) {
+        return String.format("%,d", n);
+    }
+
+    /** Microseconds as milliseconds, one decimal below 10 ms. */
+    private static String millis(long micros) {
+        return micros < 10_000 ? (micros / 100) / 10.0 + " ms" : micros / 1_000 + " ms";
+    }
+
+    /** Writes what is queued, then stops the writer; lines logged after this are lost. */
+    @Override
+    public void close() {
+        if (writer == null) {
+            return;
+        }
+        try {
+            queue.put(END);
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -12,214 +12,94 @@ import dev.loomcounter.server.LineReader.Line;
 import dev.loomcounter.settings.Durations;
 import dev.loomcounter.settings.ServerSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.StructuredTaskScope;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * One client's connection, served by its own thread (virtual by default) from accept to close.
+ * One client's connection, served by its own thread from accept to close.
  *
- * <p>The connection is a scope with two subtasks that race: a <em>reader</em> that reads lines ahead and a
- * <em>worker</em> that answers them in order, one request scope at a time. Why two: while the worker waits in a
- * request's {@code join()}, someone must still be reading the socket, or nobody would notice the client hanging up or
- * typing STOP, and the request's subtasks would run on for nothing. When either subtask finishes, the connection is
- * over and the scope cancels the other one, and with it the request in flight.
+ * <p>That thread is the connection's <em>reader</em>, and owns the connection's scope. An idle connection is exactly
+ * this one thread, parked in a socket read. When a request arrives and nobody is answering, the reader forks a
+ * <em>worker</em> into the scope; the worker answers the queued requests in order, one request scope at a time, and
+ * ends when the queue is empty. The reader keeps reading meanwhile: that is how a reset is noticed while a long
+ * request runs. The scope's joiner ({@code awaitAllSuccessfulOrThrow}) is the connection's policy: when a subtask
+ * fails, the scope cancels the others, and with them the request in flight and every one of its subtasks.
+ *
+ * <p>Why the reader cannot simply be interrupted instead: interrupting a virtual thread blocked in a socket read
+ * closes the socket. Only data, the end of the stream, a reset, a read timeout, or closing the socket wake it.
  */
 final class Connection {
 
-    /** Lines read ahead but not yet answered; a full inbox stops the reader, and TCP then slows the client down. */
-    private static final int INBOX_CAPACITY = 64;
+    /** Lines read ahead of the worker; a full queue stops the reader, and TCP then slows the client down. */
+    private static final int READ_AHEAD = 1_024;
+    /** A batch of answers is written once it reaches this size, without waiting for the queue to empty. */
+    private static final int WRITE_BATCH_BYTES = 8_192;
 
     /** What every connection shares: the server's settings, parser, counting core and state. */
     record Shared(ServerSettings settings, RequestParser parser, RequestCounter counter, Log log,
-                  InFlightRequests inFlight, BooleanSupplier shuttingDown) {
+                  BooleanSupplier shuttingDown) {
+    }
+
+    /** Thrown into the connection's scope when the client is gone: the joiner then cancels the worker. */
+    static final class ClientGone extends IOException {
+        ClientGone(IOException cause) {
+            super("the client is gone: " + cause.getMessage(), cause);
+        }
     }
 
     private final String name;
     private final Socket socket;
     private final Shared shared;
     private final RandomGenerator draws;
-    private final BlockingQueue<Request> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
-    /** Set by the worker while a request is counted; the reader's idle check looks at it. */
-    private volatile boolean counting;
-    private volatile long lastActivityNanos = System.nanoTime();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** The connection's own thread, the reader and owner of its scope. */
+    private volatile Thread owner;
+
+    // The queue between the reader and the worker.
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition room = lock.newCondition();
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private boolean workerRunning;
+    private boolean workerFailed;
+
+    // The worker's side. Workers run one at a time, each forked after the last one has retired under the lock.
+    private byte[] answers = new byte[64];
+    private int answerBytes;
     private volatile int requestsAnswered;
+
+    /** When the last line arrived or the last answer was sent: idleness is measured from here. */
+    private volatile long lastActivityNanos = System.nanoTime();
+    /** When the write in progress started, or 0: a server-wide sweeper closes connections stuck in a write. */
+    private volatile long writingSince;
+    private volatile boolean writeTimedOut;
 
     Connection(int id, Socket socket, Shared shared) {
         this.name = "conn-" + id;
         this.socket = socket;
         this.shared = shared;
-        // With --seed, each connection has its own repeatable stream of draws, whatever the other connections do.
+        // Each connection has its own stream of draws, used by one worker at a time; with --seed it repeats.
         this.draws = shared.settings().work().seed().isPresent()
                 ? new SplittableRandom(shared.settings().work().seed().getAsLong() * 1_000_003L + id)
-                : ThreadLocalRandom.current();
+                : new SplittableRandom();
     }
 
     String name() {
         return name;
-    }
-
-    /** Serves the connection until it ends; runs in the connection's own thread and closes the socket. */
-    Ending serve() throws InterruptedException {
-        Ending ending;
-        // The connection's scope: reader and worker race, and the first to finish ends the connection.
-        try (var scope = StructuredTaskScope.open(
-                new FirstToFinish<Ending>(),
-                config -> config.withName(name)
-                        .withThreadFactory(shared.settings().threads().factory(name + "/")))) {
-            scope.fork(this::readAhead);
-            scope.fork(this::answerInOrder);
-            try {
-                ending = scope.join();
-            } catch (StructuredTaskScope.FailedException e) {
-                shared.log().info(name + " failed: " + e.getCause());
-                ending = Ending.HUNG_UP;
-            }
-            if (ending != Ending.STOPPED) {
-                // Cancelling the scope interrupted both subtasks. A virtual thread blocked in a socket read wakes up
-                // when interrupted; a platform thread does not, so close the socket to wake it either way.
-                closeQuietly();
-            }
-        }
-        // Closing the scope (leaving the try) waited for the reader and the worker to stop: the worker's last
-        // request is cancelled and its subtasks are gone. Only now may this thread write to the socket.
-        if (ending == Ending.STOPPED) {
-            try {
-                send(new Reply.Bye());
-            } catch (IOException e) {
-                // the client left without waiting for its BYE
-            }
-        }
-        closeQuietly();
-        return ending;
-    }
-
-    /** The reader subtask: reads lines as they come, parses them, and queues them for the worker. */
-    private Ending readAhead() throws InterruptedException {
-        Thread.currentThread().setName(name + "/reader");
-        try {
-            socket.setSoTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE, shared.settings().idleTimeout().toMillis())));
-            LineReader lines = new LineReader(socket.getInputStream(), shared.settings().maxLineBytes());
-            while (true) {
-                Line line;
-                try {
-                    line = lines.next();
-                } catch (SocketTimeoutException e) {
-                    if (isIdle()) {
-                        return Ending.IDLE;
-                    }
-                    continue;
-                }
-                lastActivityNanos = System.nanoTime();
-                switch (line) {
-                    case Line.EndOfStream() -> {
-                        return Ending.HUNG_UP;
-                    }
-                    case Line.TooLong() -> {
-                        // Answered in turn, after the lines before it; meanwhile keep reading, so that a hang-up
-                        // still cancels what runs.
-                        inbox.put(new Request.Rejected(ErrorCode.LINE_TOO_LONG,
-                                "a line may be at most " + shared.settings().maxLineBytes() + " bytes"));
-                        lines.discardUntilEnd();
-                        return Ending.HUNG_UP;
-                    }
-                    case Line.Complete(byte[] bytes) -> {
-                        Request request = shared.parser().parse(bytes);
-                        if (request instanceof Request.Stop) {
-                            // STOP does not queue behind a running request: finishing this connection cancels it.
-                            return Ending.STOPPED;
-                        }
-                        inbox.put(request);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            return shared.shuttingDown().getAsBoolean() ? Ending.SERVER_SHUTDOWN : Ending.HUNG_UP;
-        }
-    }
-
-    /** The worker subtask: answers queued requests one at a time, in the order they came. */
-    private Ending answerInOrder() throws InterruptedException {
-        Thread.currentThread().setName(name + "/worker");
-        while (true) {
-            Request request = inbox.take();
-            Reply reply;
-            // In flight from the moment a request is taken until its answer is sent: a shutdown waits for both.
-            shared.inFlight().enter();
-            try {
-                reply = switch (request) {
-                    case Request.Count count -> count(count);
-                    case Request.Rejected(ErrorCode code, String reason) -> new Reply.Error(code, reason);
-                    case Request.Stop() -> throw new AssertionError("the reader handles STOP");
-                };
-                send(reply);
-            } catch (IOException e) {
-                return Ending.HUNG_UP;
-            } finally {
-                shared.inFlight().exit();
-            }
-            requestsAnswered++;
-            lastActivityNanos = System.nanoTime();
-            if (reply instanceof Reply.Error(ErrorCode code, String text) && !code.connectionStaysOpen()) {
-                return Ending.LINE_TOO_LONG;
-            }
-        }
-    }
-
-    private Reply count(Request.Count request) throws InterruptedException {
-        String requestName = name + "/req-" + (requestsAnswered + 1);
-        counting = true;
-        try {
-            // Checked once in flight: a shutdown that starts now either sees this request in flight and waits for
-            // it, or this request sees the shutdown and is refused.
-            if (shared.shuttingDown().getAsBoolean()) {
-                return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
-            }
-            // The request's threads see the context through the binding; it ends when call() returns.
-            Outcome outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(name, requestName))
-                    .call(() -> shared.counter().count(request, draws));
-            return switch (outcome) {
-                case Outcome.Counted counted -> {
-                    shared.log().info(String.format(
-                            "%s %d + %d = %d in %d ms; subtasks worked %d ms in all (%.2fx speed-up)",
-                            requestName, request.start(), request.increments(), counted.result(),
-                            counted.wall().toMillis(), counted.work().toMillis(), counted.parallelism()));
-                    yield new Reply.Result(counted.result());
-                }
-                case Outcome.TimedOut(Duration after) -> {
-                    String timeout = Durations.format(after);
-                    shared.log().info(requestName + " timed out after " + timeout + "; its subtasks were cancelled");
-                    yield new Reply.Error(ErrorCode.TIMEOUT,
-                            "the request took longer than " + timeout + "; its subtasks were cancelled");
-                }
-                case Outcome.Overloaded(int asked, int limit) -> {
-                    shared.log().info(requestName + " refused: " + asked + " subtasks do not fit in the budget of "
-                            + limit);
-                    yield new Reply.Error(ErrorCode.OVERLOADED, "the server runs as many subtasks as it may ("
-                            + limit + " in all); try again later");
-                }
-                case Outcome.Failed(Throwable cause) -> {
-                    shared.log().info(requestName + " failed: " + cause + "; its subtasks were cancelled");
-                    yield new Reply.Error(ErrorCode.INTERNAL, "the request failed inside the server");
-                }
-            };
-        } finally {
-            counting = false;
-        }
-    }
-
-    private boolean isIdle() {
-        return !counting && inbox.isEmpty()
-                && System.nanoTime() - lastActivityNanos >= shared.settings().idleTimeout().toNanos();
     }
 
     String remoteAddress() {
@@ -230,19 +110,359 @@ final class Connection {
         return requestsAnswered;
     }
 
-    /** Only one thread writes at a time: the worker while the connection runs, then this connection's own thread. */
-    private void send(Reply reply) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write((reply.toLine() + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    /** Serves the connection until it ends, on the connection's own thread, then closes the socket. */
+    Ending serve() {
+        owner = Thread.currentThread();
+        Ending ending = Ending.FAILED;
+        try (var scope = StructuredTaskScope.open(
+                Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                config -> config.withName(name)
+                        .withThreadFactory(shared.settings().threads().factory(name + "/worker-")))) {
+            try {
+                ending = readRequests(scope);
+                // After STOP or the end of the stream: the worker answers everything queued before the scope ends.
+                scope.join();
+            } catch (StructuredTaskScope.FailedException e) {
+                ending = failed(e.getCause(), ending);
+            } catch (InterruptedException e) {
+                // cancel(): the server is shutting down. Closing the scope (leaving the try) cancels the worker.
+                ending = Ending.SERVER_SHUTDOWN;
+            }
+        } finally {
+            if (ending == Ending.STOPPED || ending == Ending.LINE_TOO_LONG) {
+                finishAndClose();
+            } else {
+                close();
+            }
+        }
+        return ending;
     }
 
-    /** Closes the socket from any thread: how a shutdown ends a connection, and wakes its blocked reader. */
-    void closeQuietly() {
+    /** The reader: reads lines as they come, queues them for the worker, and says why it stopped. */
+    private Ending readRequests(StructuredTaskScope<Void, Void> scope) throws InterruptedException {
+        LineReader lines;
         try {
-            socket.close();
+            lines = new LineReader(socket, shared.settings().maxLineBytes());
         } catch (IOException e) {
-            // closing is all we wanted
+            return clientGone(scope, e);
         }
+        long idleNanos = shared.settings().idleTimeout().toNanos();
+        while (true) {
+            Line line;
+            try {
+                // A line must arrive whole within the idle timeout: a client trickling a byte now and then must
+                // not hold this connection forever.
+                line = lines.next(lastActivityNanos + idleNanos);
+            } catch (SocketTimeoutException e) {
+                if (working()) {
+                    // A long request is not idleness.
+                    lastActivityNanos = System.nanoTime();
+                } else if (System.nanoTime() - lastActivityNanos >= idleNanos) {
+                    return Ending.IDLE;
+                }
+                continue;
+            } catch (IOException e) {
+                return clientGone(scope, e);
+            }
+            switch (line) {
+                case Line.EndOfStream() -> {
+                    // FIN: the client sends no more; the worker still answers all it sent.
+                    return Ending.CLIENT_DONE;
+                }
+                case Line.TooLong() -> {
+                    // Answered in turn, after the lines before it; then the connection closes.
+                    enqueue(scope, new Request.Rejected(ErrorCode.LINE_TOO_LONG,
+                            "a line may be at most " + shared.settings().maxLineBytes() + " bytes"));
+                    return Ending.LINE_TOO_LONG;
+                }
+                case Line.Complete(byte[] bytes) -> {
+                    lastActivityNanos = System.nanoTime();
+                    Request request = shared.parser().parse(bytes);
+                    if (!enqueue(scope, request)) {
+                        return clientGone(scope, new SocketException("the connection was closed"));
+                    }
+                    if (request instanceof Request.Stop) {
+                        // STOP is answered in order, after the lines before it; lines after it are not read.
+                        return Ending.STOPPED;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A reset or a failed read: the client is gone. Failing a subtask is how the reader tells the scope: the joiner
+     * cancels the scope, which interrupts the worker and cancels its request's subtasks.
+     */
+    private Ending clientGone(StructuredTaskScope<Void, Void> scope, IOException e) {
+        Ending ending = shared.shuttingDown().getAsBoolean() ? Ending.SERVER_SHUTDOWN
+                : writeTimedOut ? Ending.WRITE_TIMEOUT
+                : Ending.HUNG_UP;
+        scope.fork(() -> {
+            throw new ClientGone(e);
+        });
+        return ending;
+    }
+
+    /** Why the connection ended, when a subtask failed: the client's leaving, or a failure of the server's own. */
+    private Ending failed(Throwable cause, Ending readerSaw) {
+        if (cause instanceof ClientGone) {
+            return readerSaw;
+        }
+        if (cause instanceof IOException) {
+            // A reply that could not be written: the client is gone, or too slow.
+            return writeTimedOut ? Ending.WRITE_TIMEOUT
+                    : shared.shuttingDown().getAsBoolean() ? Ending.SERVER_SHUTDOWN : Ending.HUNG_UP;
+        }
+        shared.log().info(name + " failed: " + cause);
+        return Ending.FAILED;
+    }
+
+    /**
+     * Queues a request, and forks a worker if none is running. Waits while the read-ahead is full.
+     *
+     * @return false if the worker failed or the socket was closed meanwhile: nothing more will be answered
+     */
+    private boolean enqueue(StructuredTaskScope<Void, Void> scope, Request request) throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.size() >= READ_AHEAD && !workerFailed && !closed.get()) {
+                room.await();
+            }
+            if (workerFailed || closed.get()) {
+                return false;
+            }
+            queue.add(request);
+            if (workerRunning) {
+                return true;
+            }
+            workerRunning = true;
+        } finally {
+            lock.unlock();
+        }
+        scope.fork(this::answerQueued);
+        return true;
+    }
+
+    /** True while a worker runs: a request is being counted or answered. */
+    boolean working() {
+        lock.lock();
+        try {
+            return workerRunning;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker: answers queued requests in the order they came, and retires when none is left. */
+    private Void answerQueued() throws IOException, InterruptedException {
+        try {
+            Request request;
+            while ((request = nextOrRetire()) != null) {
+                if (request instanceof Request.Count count && count.increments() > 0) {
+                    // Answers already made go out before a request that takes time.
+                    writeAnswers();
+                }
+                add(answer(request));
+                if (!(request instanceof Request.Stop)) {
+                    requestsAnswered++;
+                }
+                lastActivityNanos = System.nanoTime();
+                if (answerBytes >= WRITE_BATCH_BYTES) {
+                    writeAnswers();
+                }
+            }
+            return null;
+        } catch (Throwable failure) {
+            lock.lock();
+            try {
+                // The reader may be waiting for room that this worker will no longer make.
+                workerFailed = true;
+                room.signal();
+            } finally {
+                lock.unlock();
+            }
+            throw failure;
+        }
+    }
+
+    /** The next request, or null after the answers so far are written and the worker has retired. */
+    private Request nextOrRetire() throws IOException {
+        Request next = poll();
+        if (next != null) {
+            return next;
+        }
+        // One write for a batch of pipelined answers.
+        writeAnswers();
+        lock.lock();
+        try {
+            next = queue.poll();
+            if (next == null) {
+                // Under the lock: the reader's next request sees this and forks a fresh worker.
+                workerRunning = false;
+            } else {
+                room.signal();
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Request poll() {
+        lock.lock();
+        try {
+            Request next = queue.poll();
+            if (next != null) {
+                room.signal();
+            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Reply answer(Request request) throws InterruptedException {
+        return switch (request) {
+            case Request.Count count -> count(count);
+            case Request.Rejected(ErrorCode code, String reason) -> new Reply.Error(code, reason);
+            case Request.Stop() -> new Reply.Bye();
+        };
+    }
+
+    private Reply count(Request.Count request) throws InterruptedException {
+        if (shared.shuttingDown().getAsBoolean()) {
+            return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
+        }
+        String requestName = name + "/req-" + (requestsAnswered + 1);
+        // The request's context, bound for the time of call(): the request's scope and every subtask it forks see
+        // it, without anyone passing it by hand, and nothing sees it once call() has returned.
+        Outcome outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(name, requestName))
+                .call(() -> shared.counter().count(request, draws));
+        return switch (outcome) {
+            case Outcome.Counted counted -> {
+                shared.log().request(counted.wall().toNanos(), () -> requestName + " " + request.start() + " + "
+                        + request.increments() + " = " + counted.result() + " in " + counted.wall().toMillis()
+                        + " ms; subtasks worked " + counted.work().toMillis() + " ms in all ("
+                        + Math.round(counted.parallelism() * 100) / 100.0 + "x speed-up)");
+                yield new Reply.Result(counted.result());
+            }
+            case Outcome.TimedOut(Duration after) -> {
+                String timeout = Durations.format(after);
+                shared.log().info(requestName + " timed out after " + timeout + "; its subtasks were cancelled");
+                yield new Reply.Error(ErrorCode.TIMEOUT,
+                        "the request took longer than " + timeout + "; its subtasks were cancelled");
+            }
+            case Outcome.Overloaded(int asked, int limit) -> {
+                shared.log().info(requestName + " refused: " + asked + " subtasks do not fit in the budget of "
+                        + limit);
+                yield new Reply.Error(ErrorCode.OVERLOADED, "the server already runs its maximum of " + limit
+                        + " subtasks; try again later");
+            }
+            case Outcome.Failed(Throwable cause) -> {
+                // A bug, not the client's fault: say so, keep the connection, and leave the details in the log.
+                shared.log().info(requestName + " failed: " + cause + "; its subtasks were cancelled");
+                yield new Reply.Error(ErrorCode.INTERNAL, "the request failed in the server: " + cause);
+            }
+        };
+    }
+
+    private void add(Reply reply) {
+        byte[] line = reply.toLine().getBytes(StandardCharsets.UTF_8);
+        if (answerBytes + line.length + 1 > answers.length) {
+            answers = Arrays.copyOf(answers, Math.max(answers.length * 2, answerBytes + line.length + 1));
+        }
+        System.arraycopy(line, 0, answers, answerBytes, line.length);
+        answers[answerBytes + line.length] = '\n';
+        answerBytes += line.length + 1;
+    }
+
+    /** Writes the answers made so far. A failed write means the client is gone: the worker fails, the scope ends. */
+    private void writeAnswers() throws IOException {
+        if (answerBytes == 0) {
+            return;
+        }
+        OutputStream out = socket.getOutputStream();
+        writingSince = System.nanoTime();
+        try {
+            out.write(answers, 0, answerBytes);
+        } catch (IOException e) {
+            // Wakes the reader too, which is blocked in a read of the same socket.
+            close();
+            throw e;
+        } finally {
+            writingSince = 0;
+            answerBytes = 0;
+        }
+    }
+
+    /**
+     * Closes the connection if a write has been blocked for longer than {@code timeout}: the client does not read.
+     * Java sockets have no write timeout; closing the socket is what wakes a blocked write.
+     */
+    void closeIfWriteStuck(long now, long timeoutNanos) {
+        long since = writingSince;
+        if (since != 0 && now - since > timeoutNanos) {
+            writeTimedOut = true;
+            shared.log().info(name + " did not take its replies within "
+                    + Durations.format(shared.settings().writeTimeout()) + ": closing it");
+            close();
+        }
+    }
+
+    /**
+     * Closes the socket, once, from whichever thread gets here first: the connection's own at its end, a failed
+     * write, the write-timeout sweeper, or a shutdown (which is how a shutdown wakes a blocked reader).
+     */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing is all we wanted
+            }
+            lock.lock();
+            try {
+                // A reader waiting for room in a full queue is not in a read: wake it here.
+                room.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Ends the connection now, whatever its thread is doing: closing the socket wakes a read or a write, and the
+     * interrupt wakes the connection's thread where no socket is involved, in {@code join()} while the worker answers
+     * the last requests of a client that has finished sending. Used by a shutdown once its grace period is over.
+     */
+    void cancel() {
+        close();
+        Thread thread = owner;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /**
+     * After the last answer (BYE, or ERR line-too-long): closes the sending side first, then reads what the client
+     * still sends, for a moment. Closing a socket with unread input sends a reset, and a reset may destroy the last
+     * answer before the client has read it.
+     */
+    private void finishAndClose() {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(1_000);
+            InputStream in = socket.getInputStream();
+            byte[] discard = new byte[512];
+            long total = 0;
+            int read;
+            while (total < 65_536 && (read = in.read(discard)) >= 0) {
+                total += read;
+            }
+        } catch (IOException e) {
+            // the client closed, reset, or took too long: close anyway
+        }
+        close();
     }
 }

@@ -9,7 +9,6 @@ import dev.loomcounter.protocol.RequestParser;
 import dev.loomcounter.settings.Durations;
 import dev.loomcounter.settings.ServerSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,47 +32,62 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CountingServer implements AutoCloseable {
 
-    /** Subtasks in flight, all requests together; a request that does not fit is answered ERR overloaded. */
-    private static final int MAX_SUBTASKS = 100_000;
+    /** After a failed accept, the first pause; it doubles while accepts keep failing, up to a second. */
+    private static final long FIRST_BACKOFF_MILLIS = 10;
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
 
     private final ServerSettings settings;
     private final Log log;
     private final ServerSocket serverSocket;
     private final Semaphore connectionPermits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final InFlightRequests inFlight = new InFlightRequests();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final RequestCounter counter;
     private final Connection.Shared shared;
     private final Thread acceptor;
+    private final Thread writeWatch;
 
     private CountingServer(ServerSettings settings, Log log) throws IOException {
         this.settings = settings;
         this.log = log;
         this.connectionPermits = new Semaphore(settings.maxConnections());
-        this.counter = new RequestCounter(settings.work(), settings.fairness(), settings.threads(),
-                settings.requestTimeout(), MAX_SUBTASKS, log);
-        this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
-                inFlight, shuttingDown::get);
+        // Bind first: if the address is taken, nothing else has been started that would have to be stopped.
         this.serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
-        // A platform thread: the accept loop must never wait behind busy virtual threads for a carrier.
+        try {
+            serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
+        } catch (IOException e) {
+            serverSocket.close();
+            throw e;
+        }
+        this.counter = new RequestCounter(settings.work(), settings.fairness(), settings.threads(),
+                settings.requestTimeout(), settings.maxSubtasks(), log);
+        this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
+                shuttingDown::get);
+        // Platform threads: the accept loop and the write watch must never wait behind busy virtual threads for a
+        // carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
+        this.writeWatch = Thread.ofPlatform().name("write-timeouts").daemon().unstarted(this::watchWrites);
     }
 
-    /** Binds the address and starts accepting in the background; {@link #close()} stops it. */
+    /**
+     * Binds the address and starts accepting in the background; {@link #close()} stops it.
+     *
+     * @throws java.net.BindException if the address is in use
+     */
     public static CountingServer start(ServerSettings settings, Log log) throws IOException {
         CountingServer server = new CountingServer(settings, log);
         server.log.info("loom-counter listening on " + server.address().getHostString() + ":" + server.port()
                 + " with " + settings.threads().description() + " (Java " + Runtime.version() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores)");
         server.log.info("  " + settings.work().description() + "; at most " + settings.maxConnections()
-                + " connections, " + settings.maxIncrements() + " increments a request; fairness "
-                + settings.fairness().name().toLowerCase() + "; request timeout "
+                + " connections, " + settings.maxIncrements() + " increments a request, " + settings.maxSubtasks()
+                + " subtasks at once; fairness " + settings.fairness().name().toLowerCase() + "; request timeout "
                 + Durations.format(settings.requestTimeout()) + ", idle timeout "
-                + Durations.format(settings.idleTimeout()));
+                + Durations.format(settings.idleTimeout()) + ", write timeout "
+                + Durations.format(settings.writeTimeout()));
         server.acceptor.start();
+        server.writeWatch.start();
         return server;
     }
 
@@ -103,20 +118,27 @@ public final class CountingServer implements AutoCloseable {
     private void acceptLoop() {
         // awaitAll(): the server's scope never cancels itself. One connection ending, however it ends, must not
         // touch the others; the scope is there so that the server cannot finish while any connection still runs.
+        // The factory names each connection's thread conn-1, conn-2, ...: in fork order, as the ids below.
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Ending>awaitAll(),
-                config -> config.withName("server")
-                        .withThreadFactory(settings.threads().factory("connection-")))) {
+                config -> config.withName("server").withThreadFactory(settings.threads().factory("conn-")))) {
             int nextId = 1;
-            while (true) {
+            long backoffMillis = FIRST_BACKOFF_MILLIS;
+            while (!shuttingDown.get()) {
                 Socket socket;
                 try {
                     socket = serverSocket.accept();
-                } catch (IOException e) {
-                    if (!shuttingDown.get()) {
-                        log.info("accept failed, stopping: " + e);
+                    backoffMillis = FIRST_BACKOFF_MILLIS;
+                } catch (IOException | OutOfMemoryError e) {
+                    if (shuttingDown.get()) {
+                        break;
                     }
-                    break;
+                    // Too many open files, or no memory for one more socket: the connections already open are
+                    // fine, and some will close. Wait, then try again, rather than end the server.
+                    log.info("accept failed: " + e + "; retrying in " + backoffMillis + " ms");
+                    Thread.sleep(backoffMillis);
+                    backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+                    continue;
                 }
                 if (!connectionPermits.tryAcquire()) {
                     refuse(socket);
@@ -134,16 +156,19 @@ public final class CountingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            writeWatch.interrupt();
             counter.close();
+            if (!shuttingDown.get()) {
+                log.info("the accept loop ended without a shutdown");
+            }
             log.info("server stopped");
             terminated.countDown();
         }
     }
 
-    private Ending serve(Connection connection) throws InterruptedException {
-        Thread.currentThread().setName(connection.name());
-        log.info(connection.name() + " opened from " + connection.remoteAddress() + " on " + Thread.currentThread()
-                + " (" + connections.size() + " open)");
+    private Ending serve(Connection connection) {
+        log.connectionOpened(() -> connection.name() + " opened from " + connection.remoteAddress() + " on "
+                + Thread.currentThread() + " (" + connections.size() + " open)");
         Ending ending = null;
         try {
             ending = connection.serve();
@@ -151,7 +176,8 @@ public final class CountingServer implements AutoCloseable {
         } finally {
             connections.remove(connection);
             connectionPermits.release();
-            log.info(connection.name() + " closed: " + (ending == null ? "cancelled" : ending.description())
+            Ending how = ending;
+            log.connection(() -> connection.name() + " closed: " + (how == null ? "cancelled" : how.description())
                     + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
         }
     }
@@ -165,22 +191,50 @@ public final class CountingServer implements AutoCloseable {
         } catch (IOException e) {
             // the client is gone already
         }
-        log.info("refused a connection from " + socket.getRemoteSocketAddress() + ": busy");
+        log.connection(() -> "refused a connection from " + socket.getRemoteSocketAddress() + ": busy");
+    }
+
+    /**
+     * The write timeout: Java sockets have none, so one thread looks at every connection a few times per timeout
+     * and closes those stuck in a write for too long. Closing the socket wakes the blocked write.
+     */
+    private void watchWrites() {
+        long timeoutNanos = settings.writeTimeout().toNanos();
+        long periodMillis = Math.clamp(settings.writeTimeout().toMillis() / 4, 10, 1_000);
+        try {
+            while (true) {
+                Thread.sleep(periodMillis);
+                long now = System.nanoTime();
+                connections.forEach(connection -> connection.closeIfWriteStuck(now, timeoutNanos));
+            }
+        } catch (InterruptedException e) {
+            // the server has stopped
+        }
     }
 
     /** After the accept loop: let running requests finish within the grace period, then close every connection. */
     private void drain() throws InterruptedException {
-        int running = inFlight.count();
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        long running = running();
         if (running > 0) {
             log.info("waiting up to " + Durations.format(settings.shutdownGrace()) + " for " + running
                     + " running requests");
         }
-        if (!inFlight.awaitNone(settings.shutdownGrace())) {
-            log.info("grace period over: cancelling " + inFlight.count() + " running requests");
+        // A shutdown happens once: looking every few milliseconds costs nothing worth a signal per request.
+        while (running > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(10, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1));
+            running = running();
         }
-        // Closing a socket ends its connection: the reader fails, the connection's scope is cancelled, and that
-        // cancels the request in flight and every one of its subtasks.
-        connections.forEach(Connection::closeQuietly);
+        if (running > 0) {
+            log.info("grace period over: cancelling " + running + " running requests");
+        }
+        // Cancelling a connection ends it: its scope is cancelled, and that cancels the request in flight and every
+        // one of its subtasks.
+        connections.forEach(Connection::cancel);
+    }
+
+    private long running() {
+        return connections.stream().filter(Connection::working).count();
     }
 
     /**
@@ -194,7 +248,7 @@ public final class CountingServer implements AutoCloseable {
             try {
                 serverSocket.close();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // the accept loop ends either way
             }
         }
         awaitTermination();

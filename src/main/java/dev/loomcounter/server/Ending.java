@@ -1,17 +1,23 @@
 package dev.loomcounter.server;
 
-/** Why a connection ended: the first of its reader and its worker to stop says. */
+/** Why a connection ended, for its last log line. */
 enum Ending {
-    /** The client sent STOP; the server answers BYE. */
+    /** The client sent STOP; everything before it was answered, then BYE. */
     STOPPED("client sent STOP"),
-    /** The client closed its side or the connection broke. */
+    /** The client closed its side (FIN): everything it sent was answered. */
+    CLIENT_DONE("client finished sending"),
+    /** The connection was reset, or a reply could not be written: the client is gone, its work was cancelled. */
     HUNG_UP("client hung up"),
-    /** No request for longer than the idle timeout. */
+    /** No request for longer than the idle timeout, or a line that did not arrive whole within it. */
     IDLE("idle for too long"),
     /** The client sent a line longer than the limit; it was answered ERR line-too-long. */
     LINE_TOO_LONG("line too long"),
+    /** The client did not take a reply within the write timeout; its work was cancelled. */
+    WRITE_TIMEOUT("client did not read its replies in time"),
     /** The server is shutting down and closed the connection. */
-    SERVER_SHUTDOWN("server shutting down");
+    SERVER_SHUTDOWN("server shutting down"),
+    /** Something failed in the server itself; the log says what. */
+    FAILED("failed");
 
     private final String description;
 

@@ -2,13 +2,16 @@ package dev.loomcounter.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
  * Splits a connection's bytes into lines ending with LF (a CR before the LF is dropped), at most
- * {@code maxLineBytes} each, without ever holding more than that in memory. A read that times out
- * ({@link java.net.SocketTimeoutException}) loses nothing: the part of a line read so far is kept for the next call.
+ * {@code maxLineBytes} each. It reads straight from the socket into one small buffer that grows only for a long
+ * line: an idle connection holds {@value #INITIAL_BYTES} bytes here, not the 16 KiB of an
+ * {@code InputStreamReader} and a {@code BufferedReader}. A read that times out
+ * ({@link SocketTimeoutException}) loses nothing: the part of a line read so far stays for the next call.
  */
 final class LineReader {
 
@@ -18,74 +21,96 @@ final class LineReader {
         record Complete(byte[] bytes) implements Line {
         }
 
-        /** A line longer than the limit; its bytes are skipped. */
+        /** A line longer than the limit. */
         record TooLong() implements Line {
         }
 
-        /** The peer closed its side; a line without a final LF is dropped. */
+        /** The peer closed its side (or reset the connection), and every line before it has been returned. */
         record EndOfStream() implements Line {
         }
     }
 
+    private static final int INITIAL_BYTES = 128;
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
+    private final Socket socket;
     private final InputStream in;
     private final int maxLineBytes;
-    private final byte[] buffer = new byte[8_192];
-    private int position;
+    private byte[] buffer;
+    /** Bytes [start, limit) are read and not yet returned; [start, scanned) hold no LF. */
+    private int start;
+    private int scanned;
     private int limit;
-    /** One byte more than the limit, for a CR that turns out to precede the LF. */
-    private final byte[] line;
-    private int length;
+    private boolean ended;
 
-    LineReader(InputStream in, int maxLineBytes) {
-        this.in = in;
+    LineReader(Socket socket, int maxLineBytes) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
         this.maxLineBytes = maxLineBytes;
-        this.line = new byte[maxLineBytes + 1];
-    }
-
-    Line next() throws IOException {
-        while (true) {
-            if (position == limit) {
-                int read = in.read(buffer);
-                if (read < 0) {
-                    return new Line.EndOfStream();
-                }
-                position = 0;
-                limit = read;
-            }
-            byte b = buffer[position++];
-            if (b == LF) {
-                int end = length > 0 && line[length - 1] == CR ? length - 1 : length;
-                length = 0;
-                if (end > maxLineBytes) {
-                    return new Line.TooLong();
-                }
-                return new Line.Complete(Arrays.copyOf(line, end));
-            }
-            if (length == line.length) {
-                length = 0;
-                return new Line.TooLong();
-            }
-            line[length++] = b;
-        }
+        this.buffer = new byte[Math.min(INITIAL_BYTES, maxLineBytes + 2)];
     }
 
     /**
-     * Reads and drops everything until the peer closes: used once a connection is condemned. Read timeouts do not
-     * end it; the connection's other side decides when it is over.
+     * The next line, if it arrives whole before {@code deadlineNanos} ({@link System#nanoTime()}).
+     *
+     * @throws SocketTimeoutException if the deadline passed first; a later call goes on where this one stopped
      */
-    void discardUntilEnd() throws IOException {
-        position = limit;
+    Line next(long deadlineNanos) throws IOException {
         while (true) {
-            try {
-                if (in.read(buffer) < 0) {
-                    return;
+            for (; scanned < limit; scanned++) {
+                if (buffer[scanned] == LF) {
+                    int end = scanned > start && buffer[scanned - 1] == CR ? scanned - 1 : scanned;
+                    return take(end, scanned + 1);
                 }
-            } catch (SocketTimeoutException e) {
-                // still condemned, still listening for the hang-up
             }
+            // CR LF counts as the line end, so a line may hold one byte more than the limit while its LF is awaited.
+            if (limit - start > maxLineBytes + 1) {
+                return new Line.TooLong();
+            }
+            if (ended) {
+                // A last line without LF before the end of the stream is still a line: the client sent it.
+                return start < limit ? take(limit, limit) : new Line.EndOfStream();
+            }
+            makeRoom();
+            // Each read gets only the time left: a byte now and then must not keep an unfinished line alive.
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("no whole line before the deadline");
+            }
+            socket.setSoTimeout((int) Math.clamp(left / 1_000_000, 1, Integer.MAX_VALUE));
+            int read = in.read(buffer, limit, buffer.length - limit);
+            if (read < 0) {
+                ended = true;
+            } else {
+                limit += read;
+            }
+        }
+    }
+
+    /** Returns bytes [start, end) as a line, and moves on to {@code next}. */
+    private Line take(int end, int next) {
+        Line line = end - start > maxLineBytes
+                ? new Line.TooLong()
+                : new Line.Complete(Arrays.copyOfRange(buffer, start, end));
+        start = next;
+        scanned = next;
+        if (start == limit) {
+            start = scanned = limit = 0;
+        }
+        return line;
+    }
+
+    /** Moves the unfinished line to the front, and grows the buffer (up to the limit) only if it is still full. */
+    private void makeRoom() {
+        if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, limit - start);
+            limit -= start;
+            scanned -= start;
+            start = 0;
+        }
+        if (limit == buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, maxLineBytes + 2));
         }
     }
 }

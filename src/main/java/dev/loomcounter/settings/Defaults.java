@@ -14,6 +14,11 @@ public final class Defaults {
     public static final int MAX_CONNECTIONS = 1_000;
     /** Increments, hence subtasks, in one request. */
     public static final int MAX_INCREMENTS = 10_000;
+    /**
+     * Subtasks running at once in the whole server: each one is a thread, so this bounds the server's memory under a
+     * flood of large requests. A request that would go over it gets ERR overloaded; a small one still gets through.
+     */
+    public static final int MAX_SUBTASKS = 100_000;
     /** Longer request lines get ERR line-too-long and the connection is closed. */
     public static final int MAX_LINE_BYTES = 1_024;
 
@@ -23,6 +28,11 @@ public final class Defaults {
     public static final String REQUEST_TIMEOUT = "5m";
     /** A connection with no request for this long is closed. */
     public static final String IDLE_TIMEOUT = "10m";
+    /**
+     * A reply the client does not take within this long (its receive window stays full) closes the connection:
+     * a stuck client must not hold a thread and its request's subtasks forever.
+     */
+    public static final String WRITE_TIMEOUT = "5s";
     /** On shutdown, running requests get this long to finish before they are cancelled. */
     public static final String SHUTDOWN_GRACE = "2s";
 
@@ -31,14 +41,20 @@ public final class Defaults {
     /** As the original: one unit is 8,000,000 iterations of {@code x = x + 1.0}. */
     public static final long UNIT_ITERATIONS = 8_000_000;
     /**
-     * Spin work runs in slices of this many iterations (about a millisecond); between two slices a fair gate lets
-     * other requests, and the connections' I/O, have their turn.
+     * Spin work runs in slices of this many iterations (about a millisecond); between two slices the fair CPU pool
+     * lets other requests, and the connections' I/O, have their turn.
      */
     public static final long SLICE_ITERATIONS = 1_000_000;
     /** Milliseconds in a unit of sleep work, about as long as a unit of spin work on a current CPU. */
     public static final long UNIT_MILLIS = 10;
     /** Each subtask draws 1 to this many units, as the original. */
     public static final int MAX_UNITS = 10;
+
+    /**
+     * Request, connection and subtask lines a second that the log prints in full: about what a person can follow.
+     * Above it, the rest of the second is folded into one summary line.
+     */
+    public static final int LOG_LINES_PER_SECOND = 50;
 
     /** virtual or platform. */
     public static final String THREADS = "virtual";

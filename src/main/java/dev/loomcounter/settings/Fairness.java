@@ -2,8 +2,8 @@ package dev.loomcounter.settings;
 
 /** Whether CPU-bound subtasks take fair turns, or go straight onto the scheduler. */
 public enum Fairness {
-    /** A fair gate: as many slices at once as cores, round-robin by request; I/O is never starved. */
+    /** A fair CPU pool: as many slices at once as cores, round-robin by request; I/O is never starved. */
     ON,
-    /** No gate: the default virtual-thread scheduler alone, to see (and measure) the starvation. */
+    /** No pool: the default virtual-thread scheduler alone, to see (and measure) the starvation. */
     OFF
 }

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
  *
  * @param kind           busy loop or sleep
  * @param unitIterations iterations of {@code x = x + 1.0} in one unit of {@link WorkKind#SPIN} work
- * @param sliceIterations spin work runs in slices of at most this many iterations; a fair CPU gate takes turns
+ * @param sliceIterations spin work runs in slices of at most this many iterations; the fair CPU pool takes turns
  *                        between slices
  * @param unitDuration   the length of one unit of {@link WorkKind#SLEEP} work
  * @param maxUnits       each subtask draws 1 to maxUnits units

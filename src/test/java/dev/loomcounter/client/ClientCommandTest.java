@@ -4,6 +4,7 @@ import static dev.loomcounter.client.console.ConsoleSessionTest.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcounter.Main;
+import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -60,7 +61,7 @@ class ClientCommandTest {
 
     @Test
     void loadRunCountsErrorRepliesByCode() throws IOException {
-        try (TestServer server = TestServer.start(10, 3, TestServer.TINY_WORK)) {
+        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "3")) {
             int exitCode = client("--port", "" + server.port(), "--requests", "5", "--increments", "4..4");
 
             assertThat(exitCode).isEqualTo(ExitCode.FAILED);
@@ -82,7 +83,7 @@ class ClientCommandTest {
 
     @Test
     void holdReportsTheConnectionsTheServerRefused() throws IOException {
-        try (TestServer server = TestServer.start(3, 10, TestServer.TINY_WORK)) {
+        try (TestServer server = TestServer.start("--max-connections", "3", "--max-increments", "10")) {
             int exitCode = client("--port", "" + server.port(), "--clients", "5", "--hold", "100ms");
 
             assertThat(exitCode).isEqualTo(ExitCode.FAILED);

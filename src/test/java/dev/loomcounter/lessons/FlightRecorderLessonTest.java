@@ -2,7 +2,7 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcounter.server.TestClient;
+import dev.loomcounter.testing.TestClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcounter.server.TestClient;
+import dev.loomcounter.testing.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +49,10 @@ class ScopeTreeLessonTest {
             assertThat(connection.parent()).isEqualTo(serverScope.id());
             assertThat(request.parent()).isEqualTo(connection.id());
             assertThat(serverScope.threadNames()).containsExactly("conn-1");
-            assertThat(connection.threadNames()).containsExactlyInAnyOrder("conn-1/reader", "conn-1/worker");
+            // The connection's own thread reads; it forked one worker, which answers the request.
+            assertThat(connection.threadNames()).containsExactly("conn-1/worker-1");
             assertThat(request.owner()).as("the worker owns the request's scope")
-                    .isEqualTo(tidOf(connection, "conn-1/worker"));
+                    .isEqualTo(tidOf(connection, "conn-1/worker-1"));
             assertThat(request.threadNames()).containsExactlyInAnyOrder(
                     "conn-1/req-1/increment-1", "conn-1/req-1/increment-2", "conn-1/req-1/increment-3");
             assertThat(request.threads()).allMatch(DumpedThread::virtual);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.testing.TestClient;
+import dev.loomcounter.testing.TestServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +30,7 @@ class FairnessTest {
 
     private static Timings measure(ThreadKind kind, String fairness) throws Exception {
         String[] flags = concat(SMALL_WORK, "--threads", kind.name().toLowerCase(), "--fairness", fairness);
-        try (CountingServer server = TestServers.start(flags);
+        try (TestServer server = TestServer.start(flags);
              TestClient large = new TestClient(server.port())) {
             long began = System.nanoTime();
             CompletableFuture<String> largeAnswer = CompletableFuture.supplyAsync(() -> {
@@ -81,16 +83,16 @@ class FairnessTest {
         assertThat(timings.large()).isPositive();
     }
 
-    /** Many more spinning subtasks than carriers, and still the hang-up is noticed and every subtask stops. */
+    /** Many more spinning subtasks than carriers, and still the reset is noticed and every subtask stops. */
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
     void aHangUpCancelsAFloodOfSpinningSubtasks(ThreadKind kind) throws Exception {
-        try (CountingServer server = TestServers.start("--threads", kind.name().toLowerCase(),
+        try (TestServer server = TestServer.start("--threads", kind.name().toLowerCase(),
                 "--unit-iterations", Long.toString(Long.MAX_VALUE / 100))) {
             TestClient client = new TestClient(server.port());
             client.send("0 500\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> server.subtasks().running() == 500);
-            client.hangUp();
+            client.abort();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> server.subtasks().running() == 0 && server.openConnections() == 0);
             assertThat(server.subtasks().cancelled()).isEqualTo(500);

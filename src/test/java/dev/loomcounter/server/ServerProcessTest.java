@@ -3,11 +3,13 @@ package dev.loomcounter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcounter.Main;
+import dev.loomcounter.testing.Cli;
+import dev.loomcounter.testing.TestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +23,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The server as a user runs it: flags, help, a real JVM process, and Ctrl-C / SIGTERM. */
 class ServerProcessTest {
 
+    /** The same JDK and classpath as this test: Surefire's class path holds the server's classes and picocli. */
+    private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Outcome(exitCode, out.toString(), err.toString());
-    }
 
     @Test
     void helpListsEveryFlagWithItsDefault() {
-        Outcome help = run("server", "--help");
+        Cli.Run help = Cli.run("server", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--host", "127.0.0.1", "--port", "7007", "--max-connections", "1000",
                 "--max-increments", "10000", "--max-line-bytes", "1024", "--request-timeout", "5m",
@@ -52,13 +47,18 @@ class ServerProcessTest {
             "--work dance|expected one of [SPIN, SLEEP] (case-insensitive) but was 'dance'",
             "--fairness maybe|expected one of [ON, OFF] (case-insensitive) but was 'maybe'",
             "--request-timeout 5|'5' is not a duration",
-            "--max-units 0|max units must be 1 or more, got 0",
-            "--max-connections -1|max connections must be 1 or more, got -1",
+            "--max-units 0|--max-units must be 1 to 1000000, got 0",
+            "--max-connections -1|--max-connections must be 1 to 1000000, got -1",
+            "--max-line-bytes 2000000000|--max-line-bytes must be 1 to 1048576, got 2000000000",
+            "--max-increments 2000000000|--max-increments must be 0 to 1000000, got 2000000000",
+            "--max-subtasks 0|--max-subtasks must be 1 to 10000000, got 0",
+            "--unit-iterations 9223372036854775807|--unit-iterations must be 0 to 922337203685477580, got",
+            "--write-timeout 0s|write timeout must be longer than zero",
     })
     void aBadFlagGetsOneLineNamingItAndExitCode2(String flags, String message) {
         List<String> args = new ArrayList<>(List.of("server"));
         args.addAll(List.of(flags.split(" ")));
-        Outcome outcome = run(args.toArray(String[]::new));
+        Cli.Run outcome = Cli.run(args.toArray(String[]::new));
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.err().lines()).hasSize(1).first().asString().contains(message).contains("--help");
         assertThat(outcome.out()).isEmpty();
@@ -66,9 +66,7 @@ class ServerProcessTest {
 
     @Test
     void sigtermStopsTheServerInOrderWithExitCode0() throws Exception {
-        // The same JDK and classpath as this test: Surefire's class path holds the server's classes and picocli.
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process server = new ProcessBuilder(java, "--enable-preview", "-cp", System.getProperty("java.class.path"),
+        Process server = new ProcessBuilder(JAVA, "--enable-preview", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "server", "--port", "0", "--unit-iterations", "1000")
                 .redirectErrorStream(true)
                 .start();
@@ -88,6 +86,25 @@ class ServerProcessTest {
                     .anySatisfy(line -> assertThat(line).contains("server stopped"));
         } finally {
             server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndExitCode1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Process server = new ProcessBuilder(JAVA, "--enable-preview", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "server", "--port", Integer.toString(taken.getLocalPort()))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try {
+                String err = new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("no thread left running").isTrue();
+                assertThat(server.exitValue()).isEqualTo(1);
+                assertThat(err).isEqualTo("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                        + ": address already in use\n");
+            } finally {
+                server.destroyForcibly();
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The whole server, sockets and all: how many small requests a second, and how long they take, as more clients
  * connect at once.
  *
- * <p><b>Hypothesis.</b> Each connection is served by its own thread (plus a reader and a worker), and each request
+ * <p><b>Hypothesis.</b> Each connection is served by its own thread (plus a worker while it has requests), and each request
  * forks {@value #INCREMENTS} subtasks of ~{@value #UNIT_ITERATIONS} busy-loop iterations. With virtual threads the
  * cost of a connection is a few heap objects and a subtask about a microsecond, so requests per second should hold
  * up from 1 to 1,000 connections, limited by the two cores doing the work. With platform threads every request creates
- * {@value #INCREMENTS} kernel threads and every connection holds three: expect fewer requests per second at every
+ * {@value #INCREMENTS} kernel threads and every connection holds one or two: expect fewer requests per second at every
  * size, and a round of 1,000 simultaneous requests to take much longer.
  *
  * <p><b>What is measured.</b> The real {@link CountingServer} on 127.0.0.1 (port 0), in the same JVM as the client.
@@ -45,6 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Client and server share the same two cores: the client's share is the same in both modes (C small writes and reads
  * a round, on one platform thread), so the comparison is fair, though absolute numbers are lower than with a client on
  * another machine.
+ *
+ * <p><b>CPU per request.</b> Each iteration also prints the process's CPU time per request answered
+ * ({@code OperatingSystemMXBean.getProcessCpuTime}, server and client together, since they share the JVM): a cost
+ * that a wall-clock figure on a shared machine hides, and that is the same whatever else runs.
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=EndToEnd}</pre>
@@ -75,6 +81,10 @@ public class EndToEnd {
     private final List<LineClient> clients = new ArrayList<>();
     private byte[][] requests;
     private String[] expected;
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private long answered;
+    private long answeredAtStart;
+    private long cpuNanosAtStart;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
@@ -102,19 +112,37 @@ public class EndToEnd {
         server.close();
     }
 
+    @Setup(Level.Iteration)
+    public void startCpuClock() {
+        answeredAtStart = answered;
+        cpuNanosAtStart = os.getProcessCpuTime();
+    }
+
+    /** The auxiliary figure: microseconds of CPU, server and client, per request of this iteration. */
+    @TearDown(Level.Iteration)
+    public void readCpuClock() {
+        long requests = answered - answeredAtStart;
+        if (requests > 0) {
+            double micros = (os.getProcessCpuTime() - cpuNanosAtStart) / 1_000.0 / requests;
+            System.out.println("cpu per request: " + Math.round(micros * 10) / 10.0 + " us (" + requests
+                    + " requests)");
+        }
+    }
+
     /** One request on every connection, then every reply: C requests in flight at once. */
     @Benchmark
     public int round() throws IOException {
         for (int i = 0; i < connections; i++) {
             clients.get(i).send(requests[i]);
         }
-        int answered = 0;
+        int answeredThisRound = 0;
         for (int i = 0; i < connections; i++) {
             // Checked every round, not once: it costs a string comparison, and an error reply (ERR busy, ERR timeout)
             // must fail the run rather than be timed as a fast answer.
             Checks.expect("EndToEnd " + kind + " connection " + i, clients.get(i).receive(), expected[i]);
-            answered++;
+            answeredThisRound++;
         }
-        return answered;
+        answered += answeredThisRound;
+        return answeredThisRound;
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.loomcounter.client.ExitCode;
-import dev.loomcounter.client.TestServer;
 import dev.loomcounter.client.link.Dialer;
 import dev.loomcounter.client.link.ServerAddress;
-import dev.loomcounter.settings.WorkKind;
-import dev.loomcounter.settings.WorkSettings;
+import dev.loomcounter.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +20,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,7 +52,7 @@ public class ConsoleSessionTest {
 
     @Test
     void serverErrorIsShownAndTheSessionGoesOn() throws Exception {
-        try (TestServer server = TestServer.start(10, 5, TestServer.TINY_WORK)) {
+        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "5")) {
             int exitCode = interactive(server, "1 9\n1 1\n").run();
 
             assertThat(exitCode).isZero();
@@ -101,7 +98,7 @@ public class ConsoleSessionTest {
 
     @Test
     void pipedSessionReportsFailedLinesOnStderrAndFails() throws Exception {
-        try (TestServer server = TestServer.start(10, 5, TestServer.TINY_WORK)) {
+        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "5")) {
             int exitCode = piped(server, "2 3\nfoo\n1 9\n5 3\n").run();
 
             assertThat(exitCode).isEqualTo(ExitCode.FAILED);
@@ -119,12 +116,12 @@ public class ConsoleSessionTest {
     @Test
     void abortResetsTheConnectionAndTheServerCancelsTheRunningRequest() throws Exception {
         // Ten seconds of sleep per unit: the request is certainly still running when the reset arrives.
-        WorkSettings slow = new WorkSettings(WorkKind.SLEEP, 0, 1, Duration.ofSeconds(10), 1, OptionalLong.of(1));
-        try (TestServer server = TestServer.start(10, 10, slow);
+        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "10", "--work", "sleep",
+                "--unit-millis", "10000", "--max-units", "1");
              PipedOutputStream keyboard = new PipedOutputStream()) {
             BufferedReader input = new BufferedReader(
                     new InputStreamReader(new PipedInputStream(keyboard), StandardCharsets.UTF_8));
-            ConsoleSession session = new ConsoleSession(server.dialer().open(), input,
+            ConsoleSession session = new ConsoleSession(dialer(server).open(), input,
                     new Transcript.Interactive(writer(out), writer(err)));
             CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(session::run,
                     runnable -> Thread.ofVirtual().start(runnable));
@@ -168,8 +165,12 @@ public class ConsoleSessionTest {
         }
     }
 
+    private static Dialer dialer(TestServer server) {
+        return new Dialer(new ServerAddress("127.0.0.1", server.port()), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+
     private ConsoleSession interactive(TestServer server, String input) throws Exception {
-        return new ConsoleSession(server.dialer().open(), reader(input),
+        return new ConsoleSession(dialer(server).open(), reader(input),
                 new Transcript.Interactive(writer(out), writer(err)));
     }
 
@@ -178,7 +179,7 @@ public class ConsoleSessionTest {
     }
 
     private ConsoleSession piped(TestServer server, String input, boolean timings) throws Exception {
-        return new ConsoleSession(server.dialer().open(), reader(input),
+        return new ConsoleSession(dialer(server).open(), reader(input),
                 new Transcript.Piped(writer(out), writer(err), timings));
     }
 

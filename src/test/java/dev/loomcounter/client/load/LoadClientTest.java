@@ -8,8 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.loomcounter.Main;
 import dev.loomcounter.client.ExitCode;
-import dev.loomcounter.client.TestServer;
 import dev.loomcounter.protocol.ErrorCode;
+import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ class LoadClientTest {
 
     @Test
     void errorRepliesAreCountedByCodeApartFromWrongAnswers() throws IOException {
-        try (TestServer server = TestServer.start(10, 3, TestServer.TINY_WORK)) {
+        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "3")) {
             int exitCode = client("--port", "" + server.port(), "--clients", "2", "--requests", "4",
                     "--increments", "4", "--json");
 

@@ -1,4 +1,4 @@
-package dev.loomcounter.server;
+package dev.loomcounter.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,8 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A raw protocol client for tests: it sends exactly the bytes it is given and reads lines with a timeout. Public for
- * the lesson tests, which talk to real server processes.
+ * A raw protocol client for tests: it sends exactly the bytes it is given and reads lines with a timeout.
  */
 public final class TestClient implements AutoCloseable {
 
