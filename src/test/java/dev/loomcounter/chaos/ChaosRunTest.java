@@ -55,7 +55,6 @@ class ChaosRunTest {
             "--max-increments", Integer.toString(MAX_INCREMENTS),
             // Less than two of the largest requests at once: the floods below must hit the budget.
             "--max-subtasks", "3000",
-            // Less than two of the largest requests at once: the floods below must hit the budget.
             // 20,000 iterations a unit, 1 to 10 units: a subtask takes about 0.1 ms of CPU, `0 2000` about 0.2 s.
             "--unit-iterations", "20000",
             "--request-timeout", "20s",
