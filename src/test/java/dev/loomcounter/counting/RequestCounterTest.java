@@ -81,10 +81,11 @@ class RequestCounterTest {
     @EnumSource(ThreadKind.class)
     void eachSubtaskNamesItsRequestFromTheInheritedBinding(ThreadKind threads) throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
-        RequestCounter counter = new RequestCounter(new Work.Spin(0), 1, threads, NO_TIMEOUT, BUDGET,
-                Log.to(lines::add, false));
+        Log log = Log.to(lines::add, false);
+        RequestCounter counter = new RequestCounter(new Work.Spin(0), 1, threads, NO_TIMEOUT, BUDGET, log);
         // The request's name reaches the subtasks only through the binding: count() takes no name.
         count(counter, "conn-9/req-4", 0, 3);
+        log.close(); // the log writes on a thread of its own: closing it writes out what is queued
         String expectedThread = threads == ThreadKind.VIRTUAL ? "VirtualThread[#" : "Thread[#";
         assertThat(lines).filteredOn(line -> line.contains("starts")).hasSize(3)
                 .allSatisfy(line -> assertThat(line).contains("conn-9/req-4 increment ").contains(expectedThread));
@@ -171,13 +172,15 @@ class RequestCounterTest {
     @Test
     void aFailedSliceFailsItsRequestAtOnceAndSaysWhat() throws InterruptedException {
         List<String> lines = new CopyOnWriteArrayList<>();
+        Log log = Log.to(lines::add, false);
         FairCpuPool pool = new FairCpuPool(2, iterations -> {
             throw new OutOfMemoryError("no room for this slice");
         });
         // A timeout of an hour: only the failure itself can end the request within the test's timeout.
         try (RequestCounter counter = new RequestCounter(new Work.FairSpin(1_000, 1_000, pool), 1,
-                ThreadKind.VIRTUAL, Duration.ofHours(1), BUDGET, Log.to(lines::add, false))) {
+                ThreadKind.VIRTUAL, Duration.ofHours(1), BUDGET, log)) {
             Outcome outcome = count(counter, "conn-2/req-7", 0, 5);
+            log.close(); // the log writes on a thread of its own: closing it writes out what is queued
             assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> assertThat(failed.cause())
                     .isInstanceOf(IllegalStateException.class).hasCauseInstanceOf(OutOfMemoryError.class));
             assertThat(lines).anySatisfy(line -> assertThat(line).contains("conn-2/req-7 increment ")
