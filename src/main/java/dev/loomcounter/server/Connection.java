@@ -47,6 +47,12 @@ final class Connection {
 
     /** Lines read ahead of the worker; a full queue stops the reader, and TCP then slows the client down. */
     private static final int READ_AHEAD = 1_024;
+    /**
+     * After the last answer, how long and how much the connection still reads and drops what the client sends, so
+     * that the client can finish sending (a 1 MiB line, say) and read that answer before the close.
+     */
+    private static final Duration LINGER = Duration.ofSeconds(5);
+    private static final long LINGER_BYTES = 16L << 20;
     /** A batch of answers is written once it reaches this size, without waiting for the queue to empty. */
     private static final int WRITE_BATCH_BYTES = 8_192;
 
@@ -450,15 +456,18 @@ final class Connection {
      * answer before the client has read it.
      */
     private void finishAndClose() {
+        long deadline = System.nanoTime() + LINGER.toNanos();
         try {
             socket.shutdownOutput();
-            socket.setSoTimeout(1_000);
             InputStream in = socket.getInputStream();
             byte[] discard = new byte[512];
             long total = 0;
-            int read;
-            while (total < 65_536 && (read = in.read(discard)) >= 0) {
-                total += read;
+            int read = 0;
+            // Bounded in bytes and in time: a client that keeps sending cannot keep the connection this way.
+            while (read >= 0 && total < LINGER_BYTES && System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                read = in.read(discard);
+                total += Math.max(read, 0);
             }
         } catch (IOException e) {
             // the client closed, reset, or took too long: close anyway
