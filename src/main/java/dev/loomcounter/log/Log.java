@@ -50,13 +50,21 @@ public final class Log implements AutoCloseable {
     private final Latencies latencies = new Latencies();
     private final AtomicLong dropped = new AtomicLong();
 
-    private Log(Consumer<String> sink, boolean quiet, int linesPerSecond, boolean silent) {
+    /** Where lines go: to the writer thread, straight to the sink from the caller's thread, or nowhere. */
+    private enum Mode { QUEUED, DIRECT, SILENT }
+
+    private final Mode mode;
+
+    private Log(Consumer<String> sink, boolean quiet, int linesPerSecond, Mode mode) {
         this.sink = sink;
         this.quiet = quiet;
         this.linesPerSecond = linesPerSecond;
-        this.queue = silent ? null : new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        this.mode = mode;
+        this.queue = mode == Mode.QUEUED ? new ArrayBlockingQueue<>(QUEUE_CAPACITY) : null;
         // A platform thread: writing to a terminal or a pipe may block, and must not hold a carrier meanwhile.
-        this.writer = silent ? null : Thread.ofPlatform().name("log-writer").daemon().start(this::write);
+        this.writer = mode == Mode.QUEUED
+                ? Thread.ofPlatform().name("log-writer").daemon().start(this::write)
+                : null;
     }
 
     /**
@@ -66,22 +74,25 @@ public final class Log implements AutoCloseable {
      * @param linesPerSecond above this many request, connection and subtask lines a second, fold the rest
      */
     public static Log to(PrintStream out, boolean quiet, int linesPerSecond) {
-        return new Log(out::println, quiet, linesPerSecond, false);
+        return new Log(out::println, quiet, linesPerSecond, Mode.QUEUED);
     }
 
     /** A log to any sink, called from one thread at a time (the writer's). */
     public static Log to(Consumer<String> sink, boolean quiet, int linesPerSecond) {
-        return new Log(sink, quiet, linesPerSecond, false);
+        return new Log(sink, quiet, linesPerSecond, Mode.QUEUED);
     }
 
-    /** A log that folds nothing, for tests that look for particular lines. */
+    /**
+     * A log that hands every line to a thread-safe sink at once, on the thread that logs, and folds nothing: for the
+     * demo, which is read line by line, and for tests, which look for a line as soon as the call that logs it returns.
+     */
     public static Log to(Consumer<String> sink, boolean quiet) {
-        return new Log(sink, quiet, Integer.MAX_VALUE, false);
+        return new Log(sink, quiet, Integer.MAX_VALUE, Mode.DIRECT);
     }
 
     /** A log that drops everything, for benchmarks. */
     public static Log silent() {
-        return new Log(line -> { }, true, 0, true);
+        return new Log(line -> { }, true, 0, Mode.SILENT);
     }
 
     /** A rare event worth a line always: start, shutdown, failures. Never folded. */
@@ -120,8 +131,8 @@ public final class Log implements AutoCloseable {
     }
 
     private boolean printsNow() {
-        if (writer == null) {
-            return false;
+        if (mode != Mode.QUEUED) {
+            return mode == Mode.DIRECT;
         }
         // Once this second is over its rate, a folded line costs one uncontended LongAdder cell, not a shared CAS.
         if (!folding && linesThisSecond.incrementAndGet() <= linesPerSecond) {
@@ -133,8 +144,14 @@ public final class Log implements AutoCloseable {
     }
 
     private void enqueue(String message) {
-        if (queue != null && !queue.offer(LocalTime.now().format(TIME) + " " + message)) {
-            dropped.incrementAndGet();
+        switch (mode) {
+            case QUEUED -> {
+                if (!queue.offer(LocalTime.now().format(TIME) + " " + message)) {
+                    dropped.incrementAndGet();
+                }
+            }
+            case DIRECT -> sink.accept(LocalTime.now().format(TIME) + " " + message);
+            case SILENT -> { }
         }
     }
 

@@ -44,7 +44,7 @@ class LogTest {
                 Thread.currentThread().interrupt();
             }
             lines.add(line);
-        }, false);
+        }, false, Integer.MAX_VALUE);
         // Far more lines than the queue holds, with the output stuck: each call returns, and the excess is dropped.
         for (int i = 0; i < 20_000; i++) {
             log.info("line " + i);
