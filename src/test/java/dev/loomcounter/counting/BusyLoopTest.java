@@ -66,4 +66,18 @@ class BusyLoopTest {
             assertThat(pool.queuedSlices()).isZero();
         }
     }
+
+    @Test
+    void fairSpinKeepsWorkSmallerThanAHandOffOnTheSubtasksOwnThread() throws InterruptedException {
+        RequestContext request = new RequestContext("conn-1", "conn-1/req-1");
+        // A pool whose every slice fails: only work that never reaches it can succeed.
+        try (FairCpuPool pool = new FairCpuPool(1, iterations -> {
+            throw new IllegalStateException("this slice was handed off");
+        })) {
+            long small = Work.FairSpin.NOT_WORTH_A_HAND_OFF;
+            assertThat(new Work.FairSpin(small, small, pool).perform(1, request)).isPositive();
+            assertThatThrownBy(() -> new Work.FairSpin(small + 1, small, pool).perform(1, request))
+                    .hasRootCauseMessage("this slice was handed off");
+        }
+    }
 }

@@ -177,7 +177,7 @@ class RequestCounterTest {
             throw new OutOfMemoryError("no room for this slice");
         });
         // A timeout of an hour: only the failure itself can end the request within the test's timeout.
-        try (RequestCounter counter = new RequestCounter(new Work.FairSpin(1_000, 1_000, pool), 1,
+        try (RequestCounter counter = new RequestCounter(new Work.FairSpin(100_000, 100_000, pool), 1,
                 ThreadKind.VIRTUAL, Duration.ofHours(1), BUDGET, log)) {
             Outcome outcome = count(counter, "conn-2/req-7", 0, 5);
             log.close(); // the log writes on a thread of its own: closing it writes out what is queued
@@ -198,7 +198,7 @@ class RequestCounterTest {
         FairCpuPool pool = new FairCpuPool(1, iterations -> {
             throw new ArithmeticException("work that cannot be done");
         });
-        try (RequestCounter counter = new RequestCounter(new Work.FairSpin(10, 10, pool), 1, ThreadKind.PLATFORM,
+        try (RequestCounter counter = new RequestCounter(new Work.FairSpin(100_000, 100_000, pool), 1, ThreadKind.PLATFORM,
                 Duration.ofHours(1), BUDGET, Log.silent())) {
             assertThat(count(counter, "broken", 0, 3)).isInstanceOfSatisfying(Outcome.Failed.class,
                     failed -> assertThat(failed.cause()).hasRootCauseInstanceOf(ArithmeticException.class)
