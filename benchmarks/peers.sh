@@ -15,13 +15,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PEERS=${PEERS:-$(cd .. && pwd)/shared/peers}
-[[ -x $PEERS/load ]] || PEERS=/work/shared/peers
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+# A JDK 25 in the usual place, or JAVA=/path/to/jdk-25/bin/java.
+JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
+[[ -x $JAVA ]] || { echo "peers.sh: no JDK 25 found under /usr/lib/jvm (set JAVA)" >&2; exit 2; }
 ROUNDS=${ROUNDS:-2}
 SECONDS_PER_LOAD=${SECONDS_PER_LOAD:-5}
 HOLD_CONNS=${HOLD_CONNS:-10000}
 # The JVM options the README's server command uses too (see docs/performance.md for why each one).
-JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xmn8m}
+JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xmn8m -XX:+UseCompactObjectHeaders}
 OUT=benchmarks/results
 RAW=$(mktemp -d)
 PIDS=()
