@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -93,6 +92,7 @@ final class Connection {
     /** When the write in progress started, or 0: a server-wide sweeper closes connections stuck in a write. */
     private volatile long writingSince;
     private volatile boolean writeTimedOut;
+    private volatile boolean idleTimedOut;
 
     Connection(int id, Socket socket, Shared shared) {
         this.name = "conn-" + id;
@@ -152,21 +152,12 @@ final class Connection {
         } catch (IOException e) {
             return clientGone(scope, e);
         }
-        long idleNanos = shared.settings().idleTimeout().toNanos();
         while (true) {
             Line line;
             try {
-                // A line must arrive whole within the idle timeout: a client trickling a byte now and then must
-                // not hold this connection forever.
-                line = lines.next(lastActivityNanos + idleNanos);
-            } catch (SocketTimeoutException e) {
-                if (working()) {
-                    // A long request is not idleness.
-                    lastActivityNanos = System.nanoTime();
-                } else if (System.nanoTime() - lastActivityNanos >= idleNanos) {
-                    return Ending.IDLE;
-                }
-                continue;
+                // An untimed read: the idle timeout is the server's timeout watch's job (closeIfIdle), so that a
+                // parked reader holds no timer, and a read costs no timer to set and cancel.
+                line = lines.next();
             } catch (IOException e) {
                 return clientGone(scope, e);
             }
@@ -203,6 +194,7 @@ final class Connection {
     private Ending clientGone(StructuredTaskScope<Void, Void> scope, IOException e) {
         Ending ending = shared.shuttingDown().getAsBoolean() ? Ending.SERVER_SHUTDOWN
                 : writeTimedOut ? Ending.WRITE_TIMEOUT
+                : idleTimedOut ? Ending.IDLE
                 : Ending.HUNG_UP;
         scope.fork(() -> {
             throw new ClientGone(e);
@@ -417,8 +409,21 @@ final class Connection {
     }
 
     /**
+     * Closes the connection if it has had no whole line and no answer for longer than {@code timeout}, and no request
+     * runs. A byte now and then does not count: a client trickling an unfinished line is idle too.
+     */
+    void closeIfIdle(long now, long timeoutNanos) {
+        if (now - lastActivityNanos > timeoutNanos && !working()) {
+            idleTimedOut = true;
+            shared.log().connection(() -> name + " idle for longer than "
+                    + Durations.format(shared.settings().idleTimeout()) + ": closing it");
+            close();
+        }
+    }
+
+    /**
      * Closes the socket, once, from whichever thread gets here first: the connection's own at its end, a failed
-     * write, the write-timeout sweeper, or a shutdown (which is how a shutdown wakes a blocked reader).
+     * write, the timeout watch, or a shutdown (which is how a shutdown wakes a blocked reader).
      */
     void close() {
         if (closed.compareAndSet(false, true)) {

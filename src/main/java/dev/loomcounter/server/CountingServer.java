@@ -46,7 +46,7 @@ public final class CountingServer implements AutoCloseable {
     private final RequestCounter counter;
     private final Connection.Shared shared;
     private final Thread acceptor;
-    private final Thread writeWatch;
+    private final Thread timeoutWatch;
 
     private CountingServer(ServerSettings settings, Log log) throws IOException {
         this.settings = settings;
@@ -64,10 +64,10 @@ public final class CountingServer implements AutoCloseable {
                 settings.requestTimeout(), settings.maxSubtasks(), log);
         this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
                 shuttingDown::get);
-        // Platform threads: the accept loop and the write watch must never wait behind busy virtual threads for a
+        // Platform threads: the accept loop and the timeout watch must never wait behind busy virtual threads for a
         // carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
-        this.writeWatch = Thread.ofPlatform().name("write-timeouts").daemon().unstarted(this::watchWrites);
+        this.timeoutWatch = Thread.ofPlatform().name("timeouts").daemon().unstarted(this::watchTimeouts);
     }
 
     /**
@@ -87,7 +87,7 @@ public final class CountingServer implements AutoCloseable {
                 + Durations.format(settings.idleTimeout()) + ", write timeout "
                 + Durations.format(settings.writeTimeout()));
         server.acceptor.start();
-        server.writeWatch.start();
+        server.timeoutWatch.start();
         return server;
     }
 
@@ -156,7 +156,7 @@ public final class CountingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            writeWatch.interrupt();
+            timeoutWatch.interrupt();
             counter.close();
             if (!shuttingDown.get()) {
                 log.info("the accept loop ended without a shutdown");
@@ -195,17 +195,24 @@ public final class CountingServer implements AutoCloseable {
     }
 
     /**
-     * The write timeout: Java sockets have none, so one thread looks at every connection a few times per timeout
-     * and closes those stuck in a write for too long. Closing the socket wakes the blocked write.
+     * The write and idle timeouts, watched by one thread for all connections: it looks at each a few times per timeout
+     * and closes those stuck in a write (Java sockets have no write timeout) or idle for too long. Closing the socket
+     * wakes the blocked write or read. Watching from here, rather than with a timed read, leaves an idle
+     * connection's parked reader without a timer of its own.
      */
-    private void watchWrites() {
-        long timeoutNanos = settings.writeTimeout().toNanos();
-        long periodMillis = Math.clamp(settings.writeTimeout().toMillis() / 4, 10, 1_000);
+    private void watchTimeouts() {
+        long writeNanos = settings.writeTimeout().toNanos();
+        long idleNanos = settings.idleTimeout().toNanos();
+        long periodMillis = Math.clamp(Math.min(settings.writeTimeout().toMillis(), settings.idleTimeout().toMillis())
+                / 4, 10, 1_000);
         try {
             while (true) {
                 Thread.sleep(periodMillis);
                 long now = System.nanoTime();
-                connections.forEach(connection -> connection.closeIfWriteStuck(now, timeoutNanos));
+                connections.forEach(connection -> {
+                    connection.closeIfWriteStuck(now, writeNanos);
+                    connection.closeIfIdle(now, idleNanos);
+                });
             }
         } catch (InterruptedException e) {
             // the server has stopped

@@ -3,15 +3,13 @@ package dev.loomcounter.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
  * Splits a connection's bytes into lines ending with LF (a CR before the LF is dropped), at most
  * {@code maxLineBytes} each. It reads straight from the socket into one small buffer that grows only for a long
  * line: an idle connection holds {@value #INITIAL_BYTES} bytes here, not the 16 KiB of an
- * {@code InputStreamReader} and a {@code BufferedReader}. A read that times out
- * ({@link SocketTimeoutException}) loses nothing: the part of a line read so far stays for the next call.
+ * {@code InputStreamReader} and a {@code BufferedReader}.
  */
 final class LineReader {
 
@@ -34,7 +32,6 @@ final class LineReader {
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
-    private final Socket socket;
     private final InputStream in;
     private final int maxLineBytes;
     private byte[] buffer;
@@ -45,18 +42,13 @@ final class LineReader {
     private boolean ended;
 
     LineReader(Socket socket, int maxLineBytes) throws IOException {
-        this.socket = socket;
         this.in = socket.getInputStream();
         this.maxLineBytes = maxLineBytes;
         this.buffer = new byte[Math.min(INITIAL_BYTES, maxLineBytes + 2)];
     }
 
-    /**
-     * The next line, if it arrives whole before {@code deadlineNanos} ({@link System#nanoTime()}).
-     *
-     * @throws SocketTimeoutException if the deadline passed first; a later call goes on where this one stopped
-     */
-    Line next(long deadlineNanos) throws IOException {
+    /** The next line; blocks until it has arrived whole, the stream has ended, or the socket is closed. */
+    Line next() throws IOException {
         while (true) {
             for (; scanned < limit; scanned++) {
                 if (buffer[scanned] == LF) {
@@ -73,12 +65,6 @@ final class LineReader {
                 return start < limit ? take(limit, limit) : new Line.EndOfStream();
             }
             makeRoom();
-            // Each read gets only the time left: a byte now and then must not keep an unfinished line alive.
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new SocketTimeoutException("no whole line before the deadline");
-            }
-            socket.setSoTimeout((int) Math.clamp(left / 1_000_000, 1, Integer.MAX_VALUE));
             int read = in.read(buffer, limit, buffer.length - limit);
             if (read < 0) {
                 ended = true;
