@@ -21,6 +21,7 @@ import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The counting server: accepts connections and gives each one its own thread.
@@ -48,7 +49,7 @@ public final class CountingServer implements AutoCloseable {
     private final Thread acceptor;
     private final Thread timeoutWatch;
 
-    private CountingServer(ServerSettings settings, Log log) throws IOException {
+    private CountingServer(ServerSettings settings, Log log, Supplier<RequestCounter> counters) throws IOException {
         this.settings = settings;
         this.log = log;
         this.connectionPermits = new Semaphore(settings.maxConnections());
@@ -60,8 +61,7 @@ public final class CountingServer implements AutoCloseable {
             serverSocket.close();
             throw e;
         }
-        this.counter = new RequestCounter(settings.work(), settings.fairness(), settings.threads(),
-                settings.requestTimeout(), settings.maxSubtasks(), log);
+        this.counter = counters.get();
         this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
                 shuttingDown::get);
         // Platform threads: the accept loop and the timeout watch must never wait behind busy virtual threads for a
@@ -76,7 +76,18 @@ public final class CountingServer implements AutoCloseable {
      * @throws java.net.BindException if the address is in use
      */
     public static CountingServer start(ServerSettings settings, Log log) throws IOException {
-        CountingServer server = new CountingServer(settings, log);
+        return start(settings, log, () -> new RequestCounter(settings.work(), settings.fairness(), settings.threads(),
+                settings.requestTimeout(), settings.maxSubtasks(), log));
+    }
+
+    /**
+     * As {@link #start(ServerSettings, Log)}, with the counting core that {@code counters} makes once the address is
+     * bound. For tests in this package only: no flag can make the real core fail, and a core whose work fails on
+     * demand is how they see the server answer a failure of its own ({@code ERR internal}) and keep the connection.
+     */
+    static CountingServer start(ServerSettings settings, Log log, Supplier<RequestCounter> counters)
+            throws IOException {
+        CountingServer server = new CountingServer(settings, log, counters);
         server.log.info("loom-counter listening on " + server.address().getHostString() + ":" + server.port()
                 + " with " + settings.threads().description() + " (Java " + Runtime.version() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores)");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,10 +44,21 @@ public final class ServerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Log log = Log.to(System.out, settings.quiet(), settings.logLinesPerSecond());
-        // Before the server listens: a Ctrl-C that comes while it starts must already stop it in order.
+        // Before the server listens: a Ctrl-C or SIGTERM that comes as soon as a client can see the listening line
+        // must already find both the handlers and the hook that stops the server in order.
         AtomicBoolean signalled = new AtomicBoolean();
         installSignalHandlers(signalled);
-        CountingServer server;
+        CompletableFuture<CountingServer> started = new CompletableFuture<>();
+        // However the JVM ends (System.exit, the last thread), the server first stops in order, then the log drains.
+        // A signal may come while the server starts: the hook waits until it has started, or failed to (null).
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            CountingServer running = started.join();
+            if (running != null) {
+                running.close();
+            }
+            log.close();
+        }));
+        CountingServer server = null;
         try {
             server = CountingServer.start(settings, log);
         } catch (BindException e) {
@@ -59,12 +71,9 @@ public final class ServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage());
             return FAILED;
+        } finally {
+            started.complete(server);
         }
-        // However the JVM ends (System.exit, the last thread), the server first stops in order, then the log drains.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            server.close();
-            log.close();
-        }));
         if (exitWithParent) {
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
         }

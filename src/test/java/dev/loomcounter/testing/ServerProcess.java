@@ -195,7 +195,9 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL if it will not go: no test leaves a server behind. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close the log's pipe under the reader while the server
+        // still writes its last lines.
+        process.toHandle().destroy();
         if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
