@@ -280,6 +280,9 @@ final class Connection {
             } finally {
                 lock.unlock();
             }
+            // The scope's cancellation reaches only its subtasks, not the reader that owns it, blocked in a read:
+            // closing the socket is what wakes it, so that the connection ends now, not at the client's next move.
+            close();
             throw failure;
         }
     }
