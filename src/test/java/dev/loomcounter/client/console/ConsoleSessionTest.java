@@ -110,6 +110,39 @@ public class ConsoleSessionTest {
     }
 
     /**
+     * STOP typed while a request runs is no cancel: the server answers STOP in order, so the request's answer comes
+     * first, then BYE. Only a reset cancels (next test).
+     */
+    @Test
+    void stopWhileARequestRunsComesAfterItsAnswer() throws Exception {
+        // A second of sleep per unit: STOP is typed while the request certainly still runs.
+        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "10", "--work", "sleep",
+                "--unit-millis", "1000", "--max-units", "1");
+             PipedOutputStream keyboard = new PipedOutputStream()) {
+            BufferedReader input = new BufferedReader(
+                    new InputStreamReader(new PipedInputStream(keyboard), StandardCharsets.UTF_8));
+            ConsoleSession session = new ConsoleSession(dialer(server).open(), input,
+                    new Transcript.Interactive(writer(out), writer(err)));
+            CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(session::run,
+                    runnable -> Thread.ofVirtual().start(runnable));
+            keyboard.write("1 2\n".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                    .anyMatch(line -> line.contains("conn-1/req-1 increment 2 starts")));
+
+            keyboard.write("STOP\n".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+
+            assertThat(exitCode.get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(out.toString()).contains("1 + 2 = 3").endsWith("Bye.\n");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                    .anyMatch(line -> line.contains("conn-1 closed: client sent STOP after 1 requests")));
+            assertThat(server.log()).noneMatch(line -> line.contains("cancelled"));
+            assertThat(err.toString()).isEmpty();
+        }
+    }
+
+    /**
      * Ctrl-C while a request runs: the client resets the connection (linger 0), and the server, reading the reset as
      * "the client is gone", cancels the request at once.
      */
