@@ -1,5 +1,6 @@
 package dev.loomcounter.client;
 
+import dev.loomcounter.BuildVersion;
 import dev.loomcounter.client.console.ConsoleSession;
 import dev.loomcounter.client.console.Transcript;
 import dev.loomcounter.client.hold.HoldRun;
@@ -36,13 +37,20 @@ import picocli.CommandLine.Spec;
  * load run with {@code --requests} or {@code --duration}, a hold run with {@code --hold}. Each mode lives in its own
  * package ({@code console}, {@code load}, {@code hold}); all of them talk to the server through {@code link}.
  */
-@Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
+        abbreviateSynopsis = true,
+        // The first line stands alone: the root help shows only it.
         description = {
-                "Talks to the counting server, in one of three modes:",
+                "Talks to the counting server: a console, a load run or a hold run.",
                 "  console (default): one connection; type requests, or pipe them in",
-                "  load (--requests M or --duration D): --clients connections, every answer checked;",
+                "  load (--requests M or --duration D): --clients connections, answers checked;",
                 "    closed loop by default, open loop at a fixed total rate with --rate R",
-                "  hold (--hold D): --clients connections kept open for D; memory report"})
+                "  hold (--hold D): --clients connections kept open for D; memory report"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                ExitCode.OK + ":every request answered, every answer right",
+                ExitCode.FAILED + ":no server, a lost connection, a wrong answer, an ERR (piped: a bad line)",
+                ExitCode.USAGE + ":a bad flag or value, or flags of two modes"})
 public final class ClientCommand implements Callable<Integer> {
 
     @Spec
@@ -51,7 +59,7 @@ public final class ClientCommand implements Callable<Integer> {
     @Mixin
     EndpointOptions endpoint;
 
-    @Option(names = "--requests", paramLabel = "M",
+    @Option(names = {"-n", "--requests"}, paramLabel = "M",
             description = "Load mode: each connection sends M random requests and checks every answer.")
     Integer requests;
 
@@ -63,7 +71,7 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Hold mode: keep the connections open this long, e.g. 30s, then check them again.")
     Duration hold;
 
-    @Option(names = "--clients", paramLabel = "N",
+    @Option(names = {"-c", "--clients"}, paramLabel = "N",
             description = "Load and hold modes: connections at once, each on its own virtual thread (default: 1).")
     Integer clients;
 

@@ -1,5 +1,6 @@
 package dev.loomcounter.demo;
 
+import dev.loomcounter.BuildVersion;
 import dev.loomcounter.client.ExitCode;
 import dev.loomcounter.client.link.Answer;
 import dev.loomcounter.client.link.Dialer;
@@ -29,9 +30,14 @@ import picocli.CommandLine.Spec;
  * so that the server's log shows their increments interleaved, each line naming its virtual thread and the carrier it
  * ran on at that moment.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Starts a server, sends three requests at the same moment from three clients, prints the "
-                + "server's log and the answers, stops.")
+                + "server's log and the answers, stops.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                ExitCode.OK + ":every client got its right answer",
+                ExitCode.FAILED + ":the server could not start, or a client failed",
+                ExitCode.USAGE + ":a bad flag"})
 public final class DemoCommand implements Callable<Integer> {
 
     /** Three requests of different sizes, as three people might type them. */
@@ -72,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         answers.forEach(out::println);
         out.println();
-        return 0;
+        return ExitCode.OK;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.loomcounter.server;
 
+import dev.loomcounter.BuildVersion;
+import dev.loomcounter.client.ExitCode;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
@@ -17,12 +19,21 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** {@code loom-counter server}: the flags ({@link ServerOptions}), the signals, and the exit code. */
-@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs the counting server until Ctrl-C or SIGTERM.")
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
+        abbreviateSynopsis = true,
+        description = "Runs the counting server until Ctrl-C or SIGTERM.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                ExitCode.OK + ":stopped in order by Ctrl-C or SIGTERM",
+                ExitCode.FAILED + ":could not listen (e.g. the address is taken), or stopped on its own",
+                ExitCode.USAGE + ":a bad flag or value",
+                ServerCommand.SECOND_SIGINT + ":a second Ctrl-C while draining: halted at once",
+                ServerCommand.SECOND_SIGTERM + ":a second SIGTERM while draining: halted at once"})
 public final class ServerCommand implements Callable<Integer> {
 
-    /** The server could not start (its address is taken) or stopped on its own: something went wrong. */
-    public static final int FAILED = 1;
+    /** A second signal halts with the code a shell gives a process killed by it: 128 + the signal's number. */
+    static final int SECOND_SIGINT = 128 + 2;
+    static final int SECOND_SIGTERM = 128 + 15;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,7 +41,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
-    @Option(names = "--exit-with-parent",
+    /** Hidden from the help: a person has no use for it; ./mvnw exec:exec@server passes it. */
+    @Option(names = "--exit-with-parent", hidden = true,
             description = "Stop when the parent process ends (used by ./mvnw exec:exec@server, so that stopping "
                     + "Maven stops the server).")
     boolean exitWithParent;
@@ -65,12 +77,12 @@ public final class ServerCommand implements Callable<Integer> {
             log.close();
             spec.commandLine().getErr().println("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": address already in use");
-            return FAILED;
+            return ExitCode.FAILED;
         } catch (IOException e) {
             log.close();
             spec.commandLine().getErr().println("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage());
-            return FAILED;
+            return ExitCode.FAILED;
         } finally {
             started.complete(server);
         }
@@ -79,7 +91,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         server.awaitTermination();
         // Only a signal (or the parent's end) stops the server in order; a server that stopped by itself failed.
-        return signalled.get() ? 0 : FAILED;
+        return signalled.get() ? ExitCode.OK : ExitCode.FAILED;
     }
 
     /**

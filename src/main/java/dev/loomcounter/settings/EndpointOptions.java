@@ -9,7 +9,7 @@ public final class EndpointOptions {
             description = "Address to listen on / connect to (default: ${DEFAULT-VALUE}).")
     public String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + Defaults.PORT,
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + Defaults.PORT,
             description = "TCP port; 0 lets the server pick a free one and print it (default: ${DEFAULT-VALUE}).")
     public int port;
 }

@@ -57,6 +57,7 @@ public final class ServerOptions {
     Duration shutdownGrace;
 
     @Option(names = "--work", paramLabel = "spin|sleep", defaultValue = Defaults.WORK,
+            converter = LowerCaseEnumConverter.Work.class,
             description = "What a subtask does per unit: spin (CPU busy loop) or sleep (blocking wait) "
                     + "(default: ${DEFAULT-VALUE}).")
     WorkKind work;
@@ -83,15 +84,17 @@ public final class ServerOptions {
     Long seed;
 
     @Option(names = "--threads", paramLabel = "virtual|platform", defaultValue = Defaults.THREADS,
+            converter = LowerCaseEnumConverter.Threads.class,
             description = "Thread kind for connections and subtasks alike (default: ${DEFAULT-VALUE}).")
     ThreadKind threads;
 
     @Option(names = "--fairness", paramLabel = "on|off", defaultValue = Defaults.FAIRNESS,
+            converter = LowerCaseEnumConverter.Fair.class,
             description = "on: spin slices run on a pool of one platform thread per core, round-robin by request, so "
                     + "no client starves; off: each subtask spins on its own thread (default: ${DEFAULT-VALUE}).")
     Fairness fairness;
 
-    @Option(names = "--quiet", description = "No per-subtask log lines.")
+    @Option(names = {"-q", "--quiet"}, description = "No per-subtask log lines.")
     boolean quiet;
 
     @Option(names = "--log-lines-per-second", paramLabel = "N", defaultValue = "" + Defaults.LOG_LINES_PER_SECOND,

@@ -54,8 +54,7 @@ public record ServerSettings(
      */
     public static ServerSettings fromFlags(String... flags) {
         ServerOptions options = new ServerOptions();
-        new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true)
-                .parseArgs(flags);
+        new CommandLine(options).setOverwrittenOptionsAllowed(true).parseArgs(flags);
         return options.settings();
     }
 

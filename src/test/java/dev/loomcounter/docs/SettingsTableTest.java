@@ -26,8 +26,9 @@ class SettingsTableTest {
     /** An option line of picocli's help: {@code "  -h, --help"} or {@code "      --port=PORT   TCP port..."}. */
     private static final Pattern HELP_OPTION = Pattern.compile("^ {2}(?:-\\w, | {4})(--[\\w-]+)(=\\S+)?\\s*(.*)$");
     private static final Pattern HELP_DEFAULT = Pattern.compile("\\(default: ([^)]*)\\)");
-    /** A row of the table: {@code | `--port` | `7007` | TCP port ... |}. */
-    private static final Pattern TABLE_ROW = Pattern.compile("^\\|\\s*`(--[\\w-]+)`\\s*\\|([^|]*)\\|");
+    /** A row of the table: {@code | `-p`, `--port` | `7007` | TCP port ... |}, the short flag if there is one. */
+    private static final Pattern TABLE_ROW =
+            Pattern.compile("^\\|\\s*(?:`-\\w`,\\s*)?`(--[\\w-]+)`\\s*\\|([^|]*)\\|");
 
     @Test
     void theTableHasEveryFlagOfServerHelpWithItsDefault() {

@@ -110,36 +110,77 @@ public class ConsoleSessionTest {
     }
 
     /**
+     * STOP typed while a request runs is no cancel: the server answers STOP in order, so the request's answer comes
+     * first, then BYE. Only a reset cancels (next test).
+     */
+    @Test
+    void stopWhileARequestRunsComesAfterItsAnswer() throws Exception {
+        // A second of sleep per unit: STOP is typed while the request certainly still runs.
+        try (TestServer server = sleepingServer(1_000);
+             PipedOutputStream keyboard = new PipedOutputStream()) {
+            Typed typed = typeALongRequest(server, keyboard);
+
+            type(keyboard, "STOP\n");
+
+            assertThat(typed.exitCode().get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(out.toString()).contains("1 + 2 = 3").endsWith("Bye.\n");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                    .anyMatch(line -> line.contains("conn-1 closed: client sent STOP after 1 requests")));
+            assertThat(server.log()).noneMatch(line -> line.contains("cancelled"));
+            assertThat(err.toString()).isEmpty();
+        }
+    }
+
+    /**
      * Ctrl-C while a request runs: the client resets the connection (linger 0), and the server, reading the reset as
      * "the client is gone", cancels the request at once.
      */
     @Test
     void abortResetsTheConnectionAndTheServerCancelsTheRunningRequest() throws Exception {
         // Ten seconds of sleep per unit: the request is certainly still running when the reset arrives.
-        try (TestServer server = TestServer.start("--max-connections", "10", "--max-increments", "10", "--work", "sleep",
-                "--unit-millis", "10000", "--max-units", "1");
+        try (TestServer server = sleepingServer(10_000);
              PipedOutputStream keyboard = new PipedOutputStream()) {
-            BufferedReader input = new BufferedReader(
-                    new InputStreamReader(new PipedInputStream(keyboard), StandardCharsets.UTF_8));
-            ConsoleSession session = new ConsoleSession(dialer(server).open(), input,
-                    new Transcript.Interactive(writer(out), writer(err)));
-            CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(session::run,
-                    runnable -> Thread.ofVirtual().start(runnable));
-            keyboard.write("1 2\n".getBytes(StandardCharsets.UTF_8));
-            keyboard.flush();
-            await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
-                    .anyMatch(line -> line.contains("conn-1/req-1 increment 2 starts")));
+            Typed typed = typeALongRequest(server, keyboard);
 
-            session.abort();
+            typed.session().abort();
 
             // The session's thread, blocked in the read of the reply, wakes up and ends quietly with 0.
-            assertThat(exitCode.get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(typed.exitCode().get(10, TimeUnit.SECONDS)).isZero();
             await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
                     .anyMatch(line -> line.contains("conn-1/req-1 increment 1 cancelled")));
             assertThat(server.log()).noneMatch(line -> line.contains("client sent STOP"));
             assertThat(out.toString()).doesNotContain("1 + 2");
             assertThat(err.toString()).isEmpty();
         }
+    }
+
+    /** A session running on its own thread, and the exit code it will end with. */
+    private record Typed(ConsoleSession session, CompletableFuture<Integer> exitCode) {
+    }
+
+    /** A server whose every increment sleeps one unit of {@code unitMillis}. */
+    private static TestServer sleepingServer(long unitMillis) throws IOException {
+        return TestServer.start("--max-connections", "10", "--max-increments", "10", "--work", "sleep",
+                "--unit-millis", "" + unitMillis, "--max-units", "1");
+    }
+
+    /** Starts an interactive session reading {@code keyboard}, types {@code 1 2}, returns once the server runs it. */
+    private Typed typeALongRequest(TestServer server, PipedOutputStream keyboard) throws Exception {
+        BufferedReader input = new BufferedReader(
+                new InputStreamReader(new PipedInputStream(keyboard), StandardCharsets.UTF_8));
+        ConsoleSession session = new ConsoleSession(dialer(server).open(), input,
+                new Transcript.Interactive(writer(out), writer(err)));
+        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(session::run,
+                runnable -> Thread.ofVirtual().start(runnable));
+        type(keyboard, "1 2\n");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> server.log().stream()
+                .anyMatch(line -> line.contains("conn-1/req-1 increment 2 starts")));
+        return new Typed(session, exitCode);
+    }
+
+    private static void type(PipedOutputStream keyboard, String text) throws IOException {
+        keyboard.write(text.getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
     }
 
     /** A server that reads one request and hangs up: one line on stderr, naming the address, and exit code 1. */
