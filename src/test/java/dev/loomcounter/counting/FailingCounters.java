@@ -16,7 +16,8 @@ public final class FailingCounters {
 
     /**
      * A core whose very first busy-loop slice throws {@code failure} on its pool thread; every slice after it runs.
-     * Each subtask is one slice of 1,000 iterations, so a request {@code 1 1} is exactly that one slice.
+     * Each subtask is one slice of 100,000 iterations (enough to be handed to the pool, not run on the subtask's own
+     * thread), so a request {@code 1 1} is exactly that one slice.
      */
     public static RequestCounter firstSliceFails(RuntimeException failure, Log log) {
         AtomicBoolean failed = new AtomicBoolean();
@@ -26,7 +27,7 @@ public final class FailingCounters {
             }
             return BusyLoop.timed(iterations);
         });
-        return new RequestCounter(new Work.FairSpin(1_000, 1_000, pool), 1, ThreadKind.VIRTUAL,
+        return new RequestCounter(new Work.FairSpin(100_000, 100_000, pool), 1, ThreadKind.VIRTUAL,
                 Duration.ofMinutes(1), 10_000, log);
     }
 }
