@@ -2,12 +2,13 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcounter.testing.ServerProcess;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ class CourseExamplesTest {
             assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
             assertThat(process.exitValue()).as(output).isZero();
             String[] jfr = print.strip().split(" "); // "$JDK25/bin/jfr": the tests' JDK's jfr
-            assertThat(LessonServer.runTool("jfr", Arrays.copyOfRange(jfr, 1, jfr.length)))
+            assertThat(ServerProcess.runTool("jfr", Arrays.copyOfRange(jfr, 1, jfr.length)))
                     .contains("jdk.VirtualThreadPinned", "class initializer-0", "<clinit>");
         } finally {
             Files.deleteIfExists(recording);
