@@ -109,7 +109,7 @@ check_one_carrier() {
   local answer
   answer=$(read_answer)
   [[ $answer == 22 ]] || { cat "$LOG" >&2; fail "2 20 was answered '$answer', not 22"; }
-  # STOP only now: it is urgent, and sent with the request it would cancel it.
+  # STOP ends the session; it is answered in order, after the request before it.
   printf 'STOP\n' >&3
   [[ $(read_answer) == BYE ]] || fail "STOP was not answered BYE"
   exec 3>&-
@@ -148,7 +148,9 @@ check_thread_dump() {
   grep -qF '"name": "conn-1\/req-1\/increment-3"' <<<"$tree" || fail "the dump lacks the request's threads: $tree"
   grep -qF '"container": "conn-1\/req-1\/' <<<"$tree" || fail "the dump lacks the request's scope: $tree"
   rm -f dump.json
-  exec 3>&- # hanging up cancels the request
+  # Closing our side is an end of stream, not a cancel (bash cannot reset a connection): the request would still be
+  # answered. The server's stop that follows cancels it after the grace period, as lesson 5's Ctrl-C on the server.
+  exec 3>&-
 }
 
 # One lesson's server command, checked from start to stop.

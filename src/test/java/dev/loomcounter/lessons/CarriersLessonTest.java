@@ -2,6 +2,7 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;
 import java.util.List;
 import java.util.Set;
@@ -27,9 +28,9 @@ class CarriersLessonTest {
     }
 
     /** Asks {@code 2 20} and reads, from the log, which virtual threads ran the increments and on which carriers. */
-    private static Seen countTwentyOn(LessonServer server) throws Exception {
+    private static Seen countTwentyOn(ServerProcess server) throws Exception {
         LessonsDoc.shows("2 " + INCREMENTS);
-        try (TestClient client = server.connect()) {
+        try (TestClient client = new TestClient(server.port())) {
             assertThat(client.ask("2 " + INCREMENTS)).isEqualTo(Integer.toString(2 + INCREMENTS));
         }
         List<Matcher> lines = server.awaitLogs("conn-1/req-1 increment", 2 * INCREMENTS).stream()
@@ -44,7 +45,7 @@ class CarriersLessonTest {
 
     @Test
     void eachIncrementIsItsOwnVirtualThreadMountedOnACarrier() throws Exception {
-        try (LessonServer server = LessonServer.start(LessonsDoc.serverArgs(ARGS))) {
+        try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(ARGS))) {
             Seen seen = countTwentyOn(server);
             // One new virtual thread per increment, its number and its name the same in its start and done lines.
             assertThat(seen.virtualThreads()).hasSize(INCREMENTS);
@@ -58,7 +59,7 @@ class CarriersLessonTest {
     void withParallelismAndMaxPoolSizeOneEveryVirtualThreadRunsOnWorker1() throws Exception {
         LessonsDoc.shows("JDK_JAVA_OPTIONS='" + ONE_CARRIER + "' ./mvnw -q compile exec:exec@server -Dargs=\""
                 + ARGS + "\"");
-        try (LessonServer server = LessonServer.start(List.of(), ONE_CARRIER, LessonsDoc.serverArgs(ARGS))) {
+        try (ServerProcess server = ServerProcess.start(List.of(), ONE_CARRIER, LessonsDoc.serverArgs(ARGS))) {
             // The java launcher says it read the variable: proof that the flags reached the server's JVM.
             assertThat(server.log()).first().asString().startsWith("NOTE: Picked up JDK_JAVA_OPTIONS: " + ONE_CARRIER);
             Seen seen = countTwentyOn(server);

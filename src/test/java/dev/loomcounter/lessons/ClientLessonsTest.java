@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcounter.Main;
 import dev.loomcounter.testing.Cli;
+import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class ClientLessonsTest {
     void lesson6TheLoadClientVerifiesEveryAnswerOfEachServer(String serverArgs) throws Exception {
         client("--clients 100 --requests 10 --increments 0..4");
         client("--clients 1000 --requests 10 --increments 0..4");
-        try (LessonServer server = LessonServer.start(LessonsDoc.serverArgs(serverArgs))) {
+        try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(serverArgs))) {
             Cli.Run load = run("client", "--port", Integer.toString(server.port()), "--clients", "4", "--requests", "3",
                     "--increments", "0..4");
             assertThat(load.exitCode()).as(load.out() + load.err()).isZero();
@@ -69,7 +70,7 @@ class ClientLessonsTest {
     void lesson8TheHoldClientHoldsAndReleasesEveryConnection() throws Exception {
         client("--clients 10000 --hold 30s");
         client("--clients 2000 --hold 30s");
-        try (LessonServer server = LessonServer.start(LessonsDoc.serverArgs("--quiet --max-connections 10000"))) {
+        try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs("--quiet --max-connections 10000"))) {
             Cli.Run hold = run("client", "--port", Integer.toString(server.port()), "--clients", "50", "--hold", "1s");
             assertThat(hold.exitCode()).as(hold.out() + hold.err()).isZero();
             assertThat(hold.out()).contains("50 of 50 connections open and answering after",
@@ -79,11 +80,11 @@ class ClientLessonsTest {
 
     /** Opens 100 connections to a lesson-8 server, each answered, and returns {@code ps -o nlwp=} of the server. */
     private static int heldThreads(String serverArgs) throws Exception {
-        try (LessonServer server = LessonServer.start(LessonsDoc.serverArgs(serverArgs))) {
+        try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(serverArgs))) {
             List<TestClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 100; i++) {
-                    TestClient client = server.connect();
+                    TestClient client = new TestClient(server.port());
                     clients.add(client);
                     assertThat(client.ask("0 0")).isEqualTo("0");
                 }
@@ -102,7 +103,7 @@ class ClientLessonsTest {
         LessonsDoc.shows("ps -o " + column + " -p \"$PID\"");
         Process ps = new ProcessBuilder("ps", "-o", column, "-p", Long.toString(pid)).start();
         String output = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(ps.waitFor(LessonServer.PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(ps.waitFor(ServerProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(ps.exitValue()).isZero();
         return output;
     }

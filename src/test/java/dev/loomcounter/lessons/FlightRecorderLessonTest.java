@@ -2,6 +2,7 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,12 +40,12 @@ class FlightRecorderLessonTest {
         LessonsDoc.shows("jfr\" print --events " + EVENTS + " rec.jfr");
         LessonsDoc.shows("jfr\" summary rec.jfr");
         Path recording = dir.resolve("rec.jfr");
-        try (LessonServer server = LessonServer.start(List.of(RECORDING), "", List.of("--quiet"))) {
-            try (TestClient client = server.connect()) {
+        try (ServerProcess server = ServerProcess.start(List.of(RECORDING), "", List.of("--quiet"))) {
+            try (TestClient client = new TestClient(server.port())) {
                 assertThat(client.ask(LessonsDoc.shows("2 10"))).isEqualTo("12");
             }
             // JFR.dump while the server runs; the file at exit is the next test.
-            LessonServer.runTool("jcmd", Long.toString(server.pid()), "JFR.dump", "name=lesson",
+            ServerProcess.runTool("jcmd", Long.toString(server.pid()), "JFR.dump", "name=lesson",
                     "filename=" + recording);
         }
 
@@ -54,10 +55,10 @@ class FlightRecorderLessonTest {
         assertThat(incrementThreads(events, "jdk.VirtualThreadEnd")).hasSize(10);
 
         // The same file through the jfr tool, as the lesson reads it.
-        assertThat(LessonServer.runTool("jfr", "print", "--events", EVENTS, recording.toString()))
+        assertThat(ServerProcess.runTool("jfr", "print", "--events", EVENTS, recording.toString()))
                 .contains("jdk.VirtualThreadStart {", "jdk.VirtualThreadEnd {",
                         "eventThread = \"conn-1/req-1/increment-1\"");
-        assertThat(LessonServer.runTool("jfr", "summary", recording.toString()))
+        assertThat(ServerProcess.runTool("jfr", "summary", recording.toString()))
                 .containsPattern("jdk\\.VirtualThreadStart +[1-9]\\d*")
                 .containsPattern("jdk\\.VirtualThreadEnd +[1-9]\\d*");
     }
@@ -69,12 +70,12 @@ class FlightRecorderLessonTest {
                 + " -jar target/loom-counter.jar server --quiet");
         LessonsDoc.shows("kill \"$PID\"");
         Path recording = dir.resolve("rec.jfr");
-        try (LessonServer server = LessonServer.start(
+        try (ServerProcess server = ServerProcess.start(
                 List.of("-XX:StartFlightRecording:filename=" + recording + settings), "", List.of("--quiet"))) {
-            try (TestClient client = server.connect()) {
+            try (TestClient client = new TestClient(server.port())) {
                 assertThat(client.ask("2 10")).isEqualTo("12");
             }
-            server.terminate();
+            server.signal("TERM");
             assertThat(server.awaitExit()).as("exit code after SIGTERM").isZero();
         }
 

@@ -2,12 +2,15 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +35,13 @@ class ScopeTreeLessonTest {
     void theDumpShowsServerConnectionAndRequestScopesWithTheIncrementThreads(@TempDir Path dir) throws Exception {
         LessonsDoc.shows("0 3");
         LessonsDoc.shows("jcmd\" \"$PID\" Thread.dump_to_file -format=json dump.json");
-        try (LessonServer server = LessonServer.start(LessonsDoc.serverArgs(ARGS));
-             TestClient client = server.connect()) {
+        try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(ARGS));
+             TestClient client = new TestClient(server.port())) {
             client.send("0 3\n");
             server.awaitLogs("conn-1/req-1 increment", 3);
 
             Path dump = dir.resolve("dump.json");
-            LessonServer.runTool("jcmd", Long.toString(server.pid()), "Thread.dump_to_file", "-format=json",
+            ServerProcess.runTool("jcmd", Long.toString(server.pid()), "Thread.dump_to_file", "-format=json",
                     dump.toString());
             List<Container> containers = containers(Files.readString(dump, StandardCharsets.UTF_8));
 
@@ -73,20 +76,27 @@ class ScopeTreeLessonTest {
     }
 
     /** threadDump.threadContainers[], as records. */
-    @SuppressWarnings("unchecked")
     private static List<Container> containers(String json) {
-        Map<String, Object> dump = (Map<String, Object>) ((Map<String, Object>) Json.parse(json)).get("threadDump");
-        return ((List<Map<String, Object>>) dump.get("threadContainers")).stream().map(container -> {
-            String id = (String) container.get("container");
-            // "conn-1/req-1/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@7e1593e9": the scope's name, then
-            // the container's identity.
-            String scope = id.contains("/") ? id.substring(0, id.lastIndexOf('/')) : id;
-            List<DumpedThread> threads = ((List<Map<String, Object>>) container.get("threads")).stream()
-                    .map(thread -> new DumpedThread((String) thread.get("tid"), (String) thread.get("name"),
-                            Boolean.TRUE.equals(thread.get("virtual"))))
-                    .toList();
-            return new Container(scope, id, (String) container.get("parent"), (String) container.get("owner"),
-                    threads);
-        }).toList();
+        JsonObject dump = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("threadDump");
+        return dump.getAsJsonArray("threadContainers").asList().stream().map(JsonElement::getAsJsonObject)
+                .map(container -> {
+                    String id = container.get("container").getAsString();
+                    // "conn-1/req-1/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@7e1593e9": the scope's name,
+                    // then the container's identity.
+                    String scope = id.contains("/") ? id.substring(0, id.lastIndexOf('/')) : id;
+                    List<DumpedThread> threads = container.getAsJsonArray("threads").asList().stream()
+                            .map(JsonElement::getAsJsonObject)
+                            .map(thread -> new DumpedThread(thread.get("tid").getAsString(),
+                                    thread.get("name").getAsString(),
+                                    thread.has("virtual") && thread.get("virtual").getAsBoolean()))
+                            .toList();
+                    return new Container(scope, id, text(container, "parent"), text(container, "owner"), threads);
+                }).toList();
+    }
+
+    /** A field that the root container lacks (it has no parent, no owner). */
+    private static String text(JsonObject object, String field) {
+        JsonElement value = object.get(field);
+        return value == null || value.isJsonNull() ? null : value.getAsString();
     }
 }
