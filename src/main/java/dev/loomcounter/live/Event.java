@@ -29,10 +29,10 @@ sealed interface Event {
     }
 
     /** A request's scope opened and forked its subtasks: all of them are queued until their thread first runs. */
-    record RequestStarted(long micros, String request, int increments) implements Event {
+    record RequestStarted(long micros, String request, long start, int increments) implements Event {
         @Override
         public void writeTo(StringBuilder json) {
-            Json.array(json, "rs", micros).string(request).number(increments).end();
+            Json.array(json, "rs", micros).string(request).number(start).number(increments).end();
         }
     }
 

@@ -2,15 +2,18 @@ package dev.loomcounter.live;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.loomcounter.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import jdk.management.VirtualThreadSchedulerMXBean;
@@ -66,6 +69,22 @@ public final class LiveServer implements AutoCloseable {
         http.setExecutor(server.exchanges);
         http.start();
         return server;
+    }
+
+    /**
+     * Starts the view beside a counting server and says where, in the line after the server's listening line. The
+     * page is an extra: a port already in use is said in one line, and the counting server runs on without it.
+     */
+    public static Optional<LiveServer> startBeside(Recorder recorder, String host, int port, Log log)
+            throws IOException {
+        try {
+            LiveServer view = start(recorder, host, port);
+            log.info("live view: " + view.url());
+            return Optional.of(view);
+        } catch (BindException e) {
+            log.info("live view off: " + host + ":" + port + " is in use (--web-port picks another, 0 none)");
+            return Optional.empty();
+        }
     }
 
     /** The virtual-thread scheduler's own view of itself (JDK 24 and later), on the page and on /metrics. */

@@ -69,10 +69,10 @@ public final class Recorder {
         }
     }
 
-    /** A request's scope is about to fork {@code increments} subtasks. */
-    public void requestStarted(String request, int increments) {
+    /** A request's scope is about to fork {@code increments} subtasks, to count up from {@code start}. */
+    public void requestStarted(String request, long start, int increments) {
         if (watched && ring.hasRoom()) {
-            ring.add(new Event.RequestStarted(now(), request, increments));
+            ring.add(new Event.RequestStarted(now(), request, start, increments));
         }
     }
 
