@@ -21,9 +21,8 @@ import jdk.management.VirtualThreadSchedulerMXBean;
 /**
  * The live view's web server: the page, its event stream, the metrics and the thread dump, read-only.
  *
- * <p>The JDK's own {@link HttpServer}, each exchange on a virtual thread of its own: an open page holds its
- * {@code /events} exchange for as long as it stays open, which costs a virtual thread next to nothing, so plain
- * blocking writes are the whole streaming code.
+ * <p>The JDK's own {@link HttpServer}, each exchange on a virtual thread of its own. An open page holds its
+ * {@code /events} exchange for as long as it stays open, and plain blocking writes are the whole streaming code.
  */
 public final class LiveServer implements AutoCloseable {
 
@@ -157,6 +156,20 @@ public final class LiveServer implements AutoCloseable {
         hello.append(",\"subtasksHoldCarriers\":").append(recorder.subtasksHoldCarriers())
                 .append(",\"periodMillis\":").append(Broadcast.PERIOD.toMillis()).append('}');
         write(out, "event: hello\ndata: " + hello + "\n\n");
+        // The batches are written from a platform thread: with fairness off, CPU-bound subtasks can hold every
+        // carrier for seconds, and a virtual thread writing to the page would wait in their queue. That starvation
+        // is the very thing the page is there to show, so the page must not starve with it.
+        Thread writer = Thread.ofPlatform().name("live-view-stream").daemon().start(() -> sendBatches(out));
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            writer.interrupt();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes every batch to one page until it goes away or the view closes. */
+    private void sendBatches(OutputStream out) {
         try (Broadcast.Subscription subscription = broadcast.subscribe()) {
             while (!broadcast.isClosed()) {
                 String batch = subscription.next(KEEP_ALIVE);
@@ -168,10 +181,8 @@ public final class LiveServer implements AutoCloseable {
                     write(out, "data: " + batch + "\n\n");
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // the page was closed: its subscription ends with this method
+        } catch (InterruptedException | IOException e) {
+            // the page was closed, or the view is closing: the subscription ends here
         }
     }
 

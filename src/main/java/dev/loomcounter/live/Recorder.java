@@ -18,8 +18,11 @@ import java.util.function.LongSupplier;
  */
 public final class Recorder {
 
-    /** Events held for the page between two batches: about a tenth of a second's worth at full speed. */
-    static final int RING_CAPACITY = 4_096;
+    /**
+     * Events held for the page between two batches, ten batches a second: ten thousand events a second is more
+     * than a person can follow, and the page draws them without taking the server's cores.
+     */
+    static final int RING_CAPACITY = 1_000;
 
     private final long origin = System.nanoTime();
     private final String description;

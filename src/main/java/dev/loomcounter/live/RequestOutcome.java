@@ -6,10 +6,11 @@ public enum RequestOutcome {
     ANSWERED("answered"),
     /** The scope's timeout cancelled it. */
     TIMED_OUT("timeout"),
-    /** Its connection ended first (hang-up, STOP, shutdown): the scope was cancelled with it. */
-    CANCELLED("cancelled"),
-    /** A subtask failed, or the answer could not be sent. */
-    FAILED("failed");
+    /**
+     * The scope was cancelled before it could answer: its connection ended first (hang-up, STOP, shutdown), or a
+     * subtask failed and took its siblings with it.
+     */
+    CANCELLED("cancelled");
 
     private final String label;
 

@@ -10,7 +10,8 @@ const PALETTE = ['#60a5fa', '#f472b6', '#34d399', '#fbbf24', '#a78bfa', '#f87171
 const QUEUED = 0, RUNNING = 1, DONE = 2, CANCELLED = 3;
 const LINGER_MS = 2500;        // a finished request stays this long, so that people see how it ended
 const MIN_SHOWN_MS = 1200;     // a card stays at least this long, so that fast requests do not flicker
-const FORGET_MS = 15000;       // a request with no news for this long is forgotten (its events were dropped)
+const FORGET_MS = 5000;        // a request with no news for this long is forgotten (its events were dropped)
+const MAX_REQUESTS = 2000;     // requests the page keeps track of at most
 
 const state = {
   holdsCarriers: false,
@@ -199,12 +200,27 @@ function apply(event) {
 
 function prune(now) {
   const oldest = now - 10.5e6;
-  if (state.marks.length > 0 && state.marks[0].t1 < oldest) state.marks = state.marks.filter(m => m.t1 >= oldest);
-  if (state.hops.length > 0 && state.hops[0].t1 < oldest) state.hops = state.hops.filter(h => h.t1 >= oldest);
-  if (state.marks.length > 120000) state.marks.splice(0, state.marks.length - 120000);
-  const stale = performance.now() - FORGET_MS;
+  // Marks arrive roughly in time order: drop from the front, in one splice.
+  let old = 0;
+  while (old < state.marks.length && state.marks[old].t1 < oldest) old++;
+  const excess = Math.max(old, state.marks.length - 60000);
+  if (excess > 0) state.marks.splice(0, excess);
+  let oldHops = 0;
+  while (oldHops < state.hops.length && state.hops[oldHops].t1 < oldest) oldHops++;
+  const excessHops = Math.max(oldHops, state.hops.length - 2000);
+  if (excessHops > 0) state.hops.splice(0, excessHops);
+  // Requests: keep the running ones and those on screen; an ended one goes once it has been seen to end, and one
+  // whose events were dropped goes after a while. A busy server ends thousands a second.
+  const nowMs = performance.now();
   for (const [name, r] of state.requests) {
-    if (r.seen < stale && !state.shown.includes(name)) state.requests.delete(name);
+    if (state.shown.includes(name)) continue;
+    if ((r.outcome !== null && nowMs - r.endedAt > LINGER_MS) || nowMs - r.seen > FORGET_MS) state.requests.delete(name);
+  }
+  if (state.requests.size > MAX_REQUESTS) {
+    for (const name of state.requests.keys()) {
+      if (state.requests.size <= MAX_REQUESTS) break;
+      if (!state.shown.includes(name)) state.requests.delete(name);
+    }
   }
   for (const [key, run] of state.running) if (run.t0 < now - 60e6) state.running.delete(key);
 }
@@ -366,15 +382,15 @@ function drawTimeline() {
   for (const m of state.marks) {
     if (m.t1 < from || !state.laneIndex.has(m.lane)) continue;
     const x0 = Math.max(0, x(m.t0)), x1 = x(m.t1);
+    // Thousands of tiny marks: skip those that would land on the pixel just drawn in the same lane.
+    const previous = lastX.get(m.lane) ?? -1;
+    if (!m.cut && x1 < previous + 1 && x1 - x0 < 1) continue;
+    lastX.set(m.lane, x1);
     if (m.tick) {
       ctx.fillStyle = m.cut ? '#f87171' : m.color;
       ctx.fillRect(x0 - 1, y(m.lane) + barH * 0.1, 3, barH * 0.8);
       continue;
     }
-    // Thousands of tiny bars: skip those that would land on the pixel just drawn in the same lane.
-    const key = m.lane, previous = lastX.get(key) ?? -1;
-    if (x1 < previous + 0.5 && x1 - x0 < 1) continue;
-    lastX.set(key, x1);
     ctx.fillStyle = m.color;
     ctx.fillRect(x0, y(m.lane), Math.max(1, x1 - x0 - 0.5), barH);
     if (m.cut) {
@@ -399,7 +415,9 @@ function drawTimeline() {
   // A subtask that started on one carrier and ended on another: a dotted hop between the two lanes.
   ctx.setLineDash([2, 3]);
   ctx.lineWidth = 1;
-  for (const hop of state.hops) {
+  // Only the latest few hundred: each is a curve to stroke, and a busy server makes thousands a second.
+  for (let i = Math.max(0, state.hops.length - 300); i < state.hops.length; i++) {
+    const hop = state.hops[i];
     if (hop.t1 < from || !state.laneIndex.has(hop.from) || !state.laneIndex.has(hop.to)) continue;
     const x0 = x(hop.t0), x1 = x(hop.t1), y0 = y(hop.from) + barH / 2, y1 = y(hop.to) + barH / 2;
     ctx.strokeStyle = hop.color + '55';
@@ -427,11 +445,14 @@ function chooseScopes() {
     if (nowMs - r.shownAt < MIN_SHOWN_MS) return true;
     return r.outcome === null || nowMs - r.endedAt < (r.outcome === 'answered' ? LINGER_MS : 2 * LINGER_MS);
   });
-  // Fill free places with the newest running requests; when none runs, the latest finished ones stay.
-  const candidates = [...state.requests.values()]
-    .filter(r => !keep.includes(r.name) && r.n > 0 && (r.outcome === null || nowMs - r.endedAt < LINGER_MS))
-    .sort((a, b) => (a.outcome === null) - (b.outcome === null) || b.t0 - a.t0);
-  while (keep.length < scopeRoom() && candidates.length > 0) {
+  // Fill free places with the requests running longest; when none runs, the latest finished ones stay.
+  const room = scopeRoom();
+  const candidates = [];
+  for (const r of state.requests.values()) {
+    if (r.n > 0 && !keep.includes(r.name) && (r.outcome === null || nowMs - r.endedAt < LINGER_MS)) candidates.push(r);
+  }
+  candidates.sort((a, b) => (a.outcome === null) - (b.outcome === null) || b.t0 - a.t0);
+  while (keep.length < room && candidates.length > 0) {
     const r = candidates.pop();
     r.shownAt = nowMs;
     keep.push(r.name);
@@ -497,7 +518,6 @@ function updateCard(card, r) {
   badge.textContent = s === 'running' ? 'join() waiting'
     : s === 'joined' ? 'joined ✓ ' + formatMillis(r.latency / 1000)
     : s === 'timeout' ? 'timed out ✗'
-    : s === 'failed' ? 'failed ✗'
     : 'cancelled ✗' + (r.why ? ' ' + r.why : '');
   const queued = r.n - r.running - r.done - r.cancelled;
   // Text only, in place: the elements stay the same from one update to the next.
@@ -620,9 +640,13 @@ function setup() {
   }));
   document.getElementById('dump-close').addEventListener('click', () => document.getElementById('dump-dialog').close());
   let lastScopes = 0;
+  let lastFrame = 0;
   const frame = time => {
+    // Twenty frames a second scroll smoothly enough, and leave the cores to the server on the same machine.
+    if (time - lastFrame < 48) { requestAnimationFrame(frame); return; }
+    lastFrame = time;
     drawTimeline();
-    if (time - lastScopes > 100) {
+    if (time - lastScopes > 250) {
       lastScopes = time;
       if (!state.paused) renderScopes();
       spark(document.querySelector('#g-rate .spark'), state.rateHistory, '#7dd3fc');
