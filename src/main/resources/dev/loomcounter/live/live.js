@@ -452,10 +452,16 @@ function chooseScopes() {
     if (r.n > 0 && !keep.includes(r.name) && (r.outcome === null || nowMs - r.endedAt < LINGER_MS)) candidates.push(r);
   }
   candidates.sort((a, b) => (a.outcome === null) - (b.outcome === null) || b.t0 - a.t0);
-  while (keep.length < room && candidates.length > 0) {
-    const r = candidates.pop();
+  const show = (r, place) => {
     r.shownAt = nowMs;
-    keep.push(r.name);
+    if (place < keep.length) keep[place] = r.name; else keep.push(r.name);
+  };
+  while (keep.length < room && candidates.length > 0) show(candidates.pop(), keep.length);
+  // A full panel: a running request takes the place of a finished one that has been seen long enough.
+  for (let place = 0; place < keep.length && candidates.length > 0; place++) {
+    const shown = state.requests.get(keep[place]);
+    const next = candidates[candidates.length - 1];
+    if (next.outcome === null && shown.outcome !== null && nowMs - shown.endedAt > MIN_SHOWN_MS) show(candidates.pop(), place);
   }
   state.shown = keep;
   const running = [...state.requests.values()].filter(r => r.outcome === null && !keep.includes(r.name)).length;
@@ -538,7 +544,7 @@ function drawGrid(canvas, r, color) {
   const width = canvas.parentElement.clientWidth - 4;
   const n = Math.max(1, r.n);
   let cell = 14;
-  while (cell > 2 && Math.ceil(n / Math.floor(width / cell)) * cell > 64) cell--;
+  while (cell > 2 && Math.ceil(n / Math.floor(width / cell)) * cell > 48) cell--;
   const cols = Math.max(1, Math.floor(width / cell)), rows = Math.ceil(n / cols);
   canvas.style.width = Math.min(n, cols) * cell + 'px';
   canvas.style.height = rows * cell + 'px';
