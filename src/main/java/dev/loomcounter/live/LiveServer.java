@@ -99,8 +99,11 @@ public final class LiveServer implements AutoCloseable {
                 "Virtual threads ready to run and waiting for a carrier (an estimate).",
                 scheduler::getQueuedVirtualThreadCount);
         recorder.gauge("loomcounter_live_events_dropped_total",
-                "Events and batches the live view dropped because a page or the ring could not keep up.",
-                () -> recorder.eventsDropped() + broadcast.batchesDropped());
+                "Events the live view dropped because more came than it sends (ten thousand a second).",
+                recorder::eventsDropped);
+        recorder.gauge("loomcounter_live_batches_dropped_total",
+                "Batches of events dropped for a page that did not read them fast enough.",
+                broadcast::batchesDropped);
     }
 
     public int port() {

@@ -17,6 +17,7 @@ const state = {
   holdsCarriers: false,
   offset: null,               // server micros minus local micros
   paused: false,
+  pausedDrawn: false,
   pausedAt: 0,
   windowMicros: 5e6,
   lanes: [],                  // lane names, in order
@@ -651,7 +652,9 @@ function setup() {
     // Twenty frames a second scroll smoothly enough, and leave the cores to the server on the same machine.
     if (time - lastFrame < 48) { requestAnimationFrame(frame); return; }
     lastFrame = time;
-    drawTimeline();
+    // Paused: one last frame with the mark, then nothing to redraw until Resume.
+    if (!state.paused || !state.pausedDrawn) drawTimeline();
+    state.pausedDrawn = state.paused;
     if (time - lastScopes > 250) {
       lastScopes = time;
       if (!state.paused) renderScopes();

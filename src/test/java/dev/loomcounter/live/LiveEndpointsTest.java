@@ -134,8 +134,9 @@ class LiveEndpointsTest {
         }
     }
 
+    /** Batches the stalled page's own queue had no room for. */
     private static double dropped(LiveTestServer server) throws Exception {
-        return Prometheus.parse(server.get("/metrics").body()).get("loomcounter_live_events_dropped_total");
+        return Prometheus.parse(server.get("/metrics").body()).get("loomcounter_live_batches_dropped_total");
     }
 
     private static String untilStartsWith(BufferedReader lines, String prefix) throws Exception {

@@ -39,7 +39,7 @@ class LiveViewPageTest {
             browser.waiting().until(driver -> "joined".equals(scope.getDomAttribute("data-state")));
             assertThat(scope.getDomAttribute("data-done")).isEqualTo("60");
             assertThat(scope.getDomAttribute("data-cancelled")).isEqualTo("0");
-            assertThat(scope.findElement(By.cssSelector(".counter")).getText()).isEqualTo("65");
+            browser.waiting().until(driver -> scope.findElement(By.cssSelector(".counter")).getText().equals("65"));
             assertThat(scope.findElement(By.cssSelector(".conn")).getText()).isEqualTo("conn-1");
             assertThat(scope.findElement(By.cssSelector(".badge")).getText()).startsWith("joined");
             // The gauges moved: one connection open, and the scheduler reports its parallelism.
