@@ -1,5 +1,7 @@
 package dev.loomcounter.counting;
 
+import dev.loomcounter.live.Recorder;
+
 /**
  * Where the CPU-bound slices of spin work run.
  *
@@ -39,7 +41,12 @@ public sealed interface CpuScheduler extends AutoCloseable permits CpuScheduler.
 
     /** A fair pool of {@code threads} platform threads: the number of cores is the natural choice. */
     static CpuScheduler fair(int threads) {
-        return new FairCpuPool(threads);
+        return new FairCpuPool(threads, Recorder.off());
+    }
+
+    /** The same, its slices reported to the live view. */
+    static CpuScheduler fair(int threads, Recorder live) {
+        return new FairCpuPool(threads, live);
     }
 
     /** The busy loop on the calling thread: no admission, no fairness. */

@@ -1,5 +1,6 @@
 package dev.loomcounter.counting;
 
+import dev.loomcounter.live.Recorder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FairCpuPool implements CpuScheduler {
 
     /** One slice waiting for, or running on, a pool thread. */
-    private record Slice(long iterations, CompletableFuture<Effort> result) {
+    private record Slice(long iterations, CompletableFuture<Effort> result, Thread subtask) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -31,8 +32,14 @@ public final class FairCpuPool implements CpuScheduler {
     private final Map<Object, ArrayDeque<Slice>> queues = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean closed;
+    private final Recorder live;
 
     FairCpuPool(int threadCount) {
+        this(threadCount, Recorder.off());
+    }
+
+    FairCpuPool(int threadCount, Recorder live) {
+        this.live = live;
         if (threadCount < 1) {
             throw new IllegalArgumentException("threads must be 1 or more, got " + threadCount);
         }
@@ -55,7 +62,7 @@ public final class FairCpuPool implements CpuScheduler {
 
     @Override
     public Effort spin(Object requester, long iterations) throws InterruptedException {
-        Slice slice = new Slice(iterations, new CompletableFuture<>());
+        Slice slice = new Slice(iterations, new CompletableFuture<>(), Thread.currentThread());
         lock.lock();
         try {
             if (closed) {
@@ -94,7 +101,10 @@ public final class FairCpuPool implements CpuScheduler {
                 return;
             }
             try {
-                slice.result().complete(Effort.spin(slice.iterations()));
+                long began = System.nanoTime();
+                Effort effort = Effort.spin(slice.iterations());
+                live.sliceRan(slice.subtask(), Thread.currentThread(), began);
+                slice.result().complete(effort);
             } catch (InterruptedException e) {
                 slice.result().cancel(false);
                 return;

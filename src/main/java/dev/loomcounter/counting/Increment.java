@@ -1,5 +1,6 @@
 package dev.loomcounter.counting;
 
+import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -25,8 +26,10 @@ final class Increment implements Callable<Increment.Report> {
     private final AtomicLong counter;
     private final Log log;
     private final SubtaskGauge gauge;
+    private final Recorder live;
 
-    Increment(String requestName, int index, int units, Work work, AtomicLong counter, Log log, SubtaskGauge gauge) {
+    Increment(String requestName, int index, int units, Work work, AtomicLong counter, Log log, SubtaskGauge gauge,
+              Recorder live) {
         this.requestName = requestName;
         this.index = index;
         this.units = units;
@@ -34,11 +37,13 @@ final class Increment implements Callable<Increment.Report> {
         this.counter = counter;
         this.log = log;
         this.gauge = gauge;
+        this.live = live;
     }
 
     @Override
     public Report call() throws InterruptedException {
         gauge.onStart();
+        live.subtaskStarted(requestName, index, Thread.currentThread());
         boolean done = false;
         long began = System.nanoTime();
         // Thread.currentThread() of a virtual thread prints its carrier too: compare the two lines of one
@@ -62,8 +67,10 @@ final class Increment implements Callable<Increment.Report> {
         } finally {
             if (done) {
                 gauge.onComplete();
+                live.subtaskDone(requestName, index, Thread.currentThread());
             } else {
                 gauge.onCancel();
+                live.subtaskCancelled(requestName, index, Thread.currentThread());
             }
         }
     }

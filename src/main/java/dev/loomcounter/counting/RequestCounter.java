@@ -1,5 +1,6 @@
 package dev.loomcounter.counting;
 
+import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.settings.ThreadKind;
@@ -24,6 +25,7 @@ public final class RequestCounter {
     private final Duration timeout;
     private final Log log;
     private final SubtaskGauge gauge;
+    private final Recorder live;
 
     /**
      * @param work     what each increment does first
@@ -32,6 +34,12 @@ public final class RequestCounter {
      * @param timeout  how long a request may run before its scope is cancelled
      */
     public RequestCounter(Work work, int maxUnits, ThreadKind threads, Duration timeout, Log log, SubtaskGauge gauge) {
+        this(work, maxUnits, threads, timeout, log, gauge, Recorder.off());
+    }
+
+    /** @param live where subtasks report to the live view */
+    public RequestCounter(Work work, int maxUnits, ThreadKind threads, Duration timeout, Log log, SubtaskGauge gauge,
+                          Recorder live) {
         if (maxUnits < 1) {
             throw new IllegalArgumentException("max units must be 1 or more, got " + maxUnits);
         }
@@ -41,6 +49,7 @@ public final class RequestCounter {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.log = Objects.requireNonNull(log, "log");
         this.gauge = Objects.requireNonNull(gauge, "gauge");
+        this.live = Objects.requireNonNull(live, "live");
     }
 
     /**
@@ -75,7 +84,7 @@ public final class RequestCounter {
                 // however the subtasks happen to be scheduled.
                 int units = 1 + draws.nextInt(maxUnits);
                 // fork() starts a new thread at once: a virtual thread costs about as much as a small object.
-                scope.fork(new Increment(name, index, units, work, counter, log, gauge));
+                scope.fork(new Increment(name, index, units, work, counter, log, gauge, live));
             }
 
             // join() waits for all subtasks to finish (or for the first failure, or the timeout). Everything a

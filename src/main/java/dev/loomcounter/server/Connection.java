@@ -2,6 +2,8 @@ package dev.loomcounter.server;
 
 import dev.loomcounter.counting.RequestCounter;
 import dev.loomcounter.counting.Tally;
+import dev.loomcounter.live.Recorder;
+import dev.loomcounter.live.RequestOutcome;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
@@ -39,7 +41,7 @@ final class Connection {
 
     /** What every connection shares: the server's settings, parser, counting core and state. */
     record Shared(ServerSettings settings, RequestParser parser, RequestCounter counter, Log log,
-                  InFlightRequests inFlight, BooleanSupplier shuttingDown) {
+                  InFlightRequests inFlight, BooleanSupplier shuttingDown, Recorder live) {
     }
 
     private final String name;
@@ -176,6 +178,9 @@ final class Connection {
     private Reply count(Request.Count request) throws InterruptedException {
         String requestName = name + "/req-" + (requestsAnswered + 1);
         counting = true;
+        long began = System.nanoTime();
+        RequestOutcome outcome = RequestOutcome.CANCELLED;
+        shared.live().requestStarted(requestName, request.start(), request.increments());
         try {
             // Checked once in flight: a shutdown that starts now either sees this request in flight and waits for
             // it, or this request sees the shutdown and is refused.
@@ -183,16 +188,19 @@ final class Connection {
                 return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
             }
             Tally tally = shared.counter().count(requestName, request, draws);
+            outcome = RequestOutcome.ANSWERED;
             shared.log().info(String.format("%s %d + %d = %d in %d ms; subtasks worked %d ms in all (%.2fx speed-up)",
                     requestName, request.start(), request.increments(), tally.result(), tally.wall().toMillis(),
                     tally.work().toMillis(), tally.parallelism()));
             return new Reply.Result(tally.result());
         } catch (StructuredTaskScope.TimeoutException e) {
+            outcome = RequestOutcome.TIMED_OUT;
             String timeout = Durations.format(shared.settings().requestTimeout());
             shared.log().info(requestName + " timed out after " + timeout + "; its subtasks were cancelled");
             return new Reply.Error(ErrorCode.TIMEOUT,
                     "the request took longer than " + timeout + "; its subtasks were cancelled");
         } finally {
+            shared.live().requestEnded(requestName, outcome, began);
             counting = false;
         }
     }

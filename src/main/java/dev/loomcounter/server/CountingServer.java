@@ -4,12 +4,16 @@ import dev.loomcounter.counting.CpuScheduler;
 import dev.loomcounter.counting.RequestCounter;
 import dev.loomcounter.counting.SubtaskGauge;
 import dev.loomcounter.counting.Work;
+import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.RequestParser;
 import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.settings.WorkKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -46,16 +50,18 @@ public final class CountingServer implements AutoCloseable {
     private final CpuScheduler cpu;
     private final Connection.Shared shared;
     private final Thread acceptor;
+    private final Recorder live;
 
     private CountingServer(ServerSettings settings, Log log) throws IOException {
         this.settings = settings;
         this.log = log;
         this.connectionPermits = new Semaphore(settings.maxConnections());
-        this.cpu = cpuScheduler(settings);
+        this.live = recorder(settings, subtasks);
+        this.cpu = cpuScheduler(settings, live);
         RequestCounter counter = new RequestCounter(Work.of(settings.work(), cpu), settings.work().maxUnits(),
-                settings.threads(), settings.requestTimeout(), log, subtasks);
+                settings.threads(), settings.requestTimeout(), log, subtasks, live);
         this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
-                inFlight, shuttingDown::get);
+                inFlight, shuttingDown::get, live);
         this.serverSocket = new ServerSocket();
         serverSocket.bind(new InetSocketAddress(settings.host(), settings.port()), 1_024);
         // A platform thread: the accept loop must never wait behind busy virtual threads for a carrier.
@@ -63,11 +69,27 @@ public final class CountingServer implements AutoCloseable {
     }
 
     /** One pool thread per core: more would only take turns on the same cores. */
-    private static CpuScheduler cpuScheduler(ServerSettings settings) {
+    private static CpuScheduler cpuScheduler(ServerSettings settings, Recorder live) {
         return switch (settings.fairness()) {
-            case ON -> CpuScheduler.fair(Runtime.getRuntime().availableProcessors());
+            case ON -> CpuScheduler.fair(Runtime.getRuntime().availableProcessors(), live);
             case OFF -> CpuScheduler.inline();
         };
+    }
+
+    /** The live view's recorder: a subtask keeps its carrier throughout only when it spins there itself. */
+    private static Recorder recorder(ServerSettings settings, SubtaskGauge subtasks) {
+        Recorder live = new Recorder(settings.work().description() + ", " + settings.threads().description()
+                + ", fairness " + settings.fairness().name().toLowerCase(), settings.work().kind() == WorkKind.SPIN
+                && settings.fairness() == Fairness.OFF && settings.threads() == ThreadKind.VIRTUAL);
+        live.gauge("loomcounter_subtasks_running", "Subtasks running now.", subtasks::running);
+        live.gauge("loomcounter_subtasks_completed_total", "Subtasks that incremented.", subtasks::completed);
+        live.gauge("loomcounter_subtasks_cancelled_total", "Subtasks stopped by a cancelled scope.", subtasks::cancelled);
+        return live;
+    }
+
+    /** Where the live view gets its events; nothing is recorded until a page is open. */
+    public Recorder live() {
+        return live;
     }
 
     /** Binds the address and starts accepting in the background; {@link #close()} stops it. */
@@ -151,6 +173,7 @@ public final class CountingServer implements AutoCloseable {
 
     private Ending serve(Connection connection) throws InterruptedException {
         Thread.currentThread().setName(connection.name());
+        live.connectionOpened(connection.name());
         log.info(connection.name() + " opened from " + connection.remoteAddress() + " on " + Thread.currentThread()
                 + " (" + connections.size() + " open)");
         Ending ending = null;
@@ -160,6 +183,7 @@ public final class CountingServer implements AutoCloseable {
         } finally {
             connections.remove(connection);
             connectionPermits.release();
+            live.connectionClosed(connection.name(), ending == null ? "cancelled" : ending.description());
             log.info(connection.name() + " closed: " + (ending == null ? "cancelled" : ending.description())
                     + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
         }

@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import dev.loomcounter.live.LiveServer;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.DurationConverter;
@@ -11,6 +12,7 @@ import dev.loomcounter.settings.WorkKind;
 import dev.loomcounter.settings.WorkSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -96,6 +98,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "no client starves; off: each subtask spins on its own thread (default: ${DEFAULT-VALUE}).")
     Fairness fairness;
 
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "7080",
+            description = "Port of the live view (carriers, scopes, /metrics, /threads) on --host; 0: none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int webPort;
+
     @Option(names = "--quiet", description = "No per-subtask log lines.")
     boolean quiet;
 
@@ -107,6 +114,9 @@ public final class ServerCommand implements Callable<Integer> {
     /** The flags, checked and gathered into settings; a bad value is a usage error naming its flag. */
     ServerSettings settings() {
         try {
+            if (webPort < 0 || webPort > 65_535) {
+                throw new IllegalArgumentException("--web-port must be 0 to 65535, got " + webPort);
+            }
             if (unitMillis < 0) {
                 throw new IllegalArgumentException("--unit-millis must be 0 or more, got " + unitMillis);
             }
@@ -123,9 +133,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerSettings settings = settings();
-        CountingServer server = CountingServer.start(settings, Log.to(System.out, settings.quiet()));
+        Log log = Log.to(System.out, settings.quiet());
+        CountingServer server = CountingServer.start(settings, log);
+        Optional<LiveServer> view = webPort == 0 ? Optional.empty()
+                : LiveServer.startBeside(server.live(), settings.host(), webPort, log);
         // However the JVM ends (System.exit, the last thread), the server first stops in order.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            view.ifPresent(LiveServer::close);
+            server.close();
+        }));
         // Ctrl-C and SIGTERM: a JVM killed by a signal runs its shutdown hooks, then exits with 128 + the signal's
         // number. Handling the two signals turns them into System.exit(0): the same orderly stop through the hook
         // above, every other hook too (a JFR recording gets written), and the exit code says it went well.
