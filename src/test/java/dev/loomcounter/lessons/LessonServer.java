@@ -61,7 +61,7 @@ final class LessonServer implements AutoCloseable {
         // Surefire's class path holds the server's classes and picocli. Port 0: tests may run next to a server on
         // the default port.
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
-                "--port", "0"));
+                "--port", "0", "--web-port", "0"));
         command.addAll(serverArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JDK_JAVA_OPTIONS");
