@@ -24,6 +24,7 @@ public final class Recorder {
      * than a person can follow, and the page draws them without taking the server's cores.
      */
     static final int RING_CAPACITY = 1_000;
+    private static final Recorder OFF = new Recorder("", false);
 
     private final long origin = System.nanoTime();
     private final String description;
@@ -43,9 +44,12 @@ public final class Recorder {
         this.subtasksHoldCarriers = subtasksHoldCarriers;
     }
 
-    /** A recorder that nothing watches: for counting code run outside a server (tests, benchmarks). */
+    /**
+     * The recorder that nothing watches, for counting code run outside a server (tests, benchmarks). One instance:
+     * it is part of a {@code RequestContext}, and two contexts of the same request must be equal.
+     */
     public static Recorder off() {
-        return new Recorder("", false);
+        return OFF;
     }
 
     /** True while a live page is open: the one check every event site makes first. */

@@ -21,7 +21,7 @@ class EventRingTest {
 
     @Test
     void anUnwatchedRecorderRecordsNoEventsButStillCountsRequests() {
-        Recorder recorder = Recorder.off();
+        Recorder recorder = new Recorder("", false);
         recorder.requestStarted("conn-1/req-1", 0, 1);
         recorder.subtaskStarted("conn-1/req-1", 1);
         recorder.requestEnded("conn-1/req-1", RequestOutcome.ANSWERED, System.nanoTime());

@@ -63,7 +63,7 @@ class LiveEndpointsTest {
             HttpResponse<String> response = server.get("/threads");
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
             assertThat(unescaped(response.body())).startsWith("{").contains("\"threadDump\"")
-                    .contains("conn-1/req-1/increment-1").contains("conn-1/reader");
+                    .contains("conn-1/req-1/increment-1").contains("conn-1/worker-");
             assertThat(containers(server)).contains("server", "conn-1", "conn-1/req-1");
         }
     }
