@@ -54,7 +54,7 @@ public final class CountingServer implements AutoCloseable {
     private final Thread acceptor;
     private final Thread writeWatch;
     private final Recorder live;
-    /** The live view's web server, if it runs; set before the acceptor starts, which publishes it to close(). */
+    /** The live view's web server, if it runs: set before the acceptor starts, closed by the acceptor at the end. */
     private Optional<LiveServer> view = Optional.empty();
 
     private CountingServer(ServerSettings settings, Log log) throws IOException {
@@ -210,9 +210,9 @@ public final class CountingServer implements AutoCloseable {
         } finally {
             connections.remove(connection);
             connectionPermits.release();
-            Ending how = ending;
-            live.connectionClosed(connection.name(), how == null ? "cancelled" : how.description());
-            log.connection(() -> connection.name() + " closed: " + (how == null ? "cancelled" : how.description())
+            String why = ending == null ? "cancelled" : ending.description();
+            live.connectionClosed(connection.name(), why);
+            log.connection(() -> connection.name() + " closed: " + why
                     + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
         }
     }

@@ -466,7 +466,7 @@ function chooseScopes() {
   }
   state.shown = keep;
   const running = [...state.requests.values()].filter(r => r.outcome === null && !keep.includes(r.name)).length;
-  document.getElementById('more').textContent = running > 0 ? '+ ' + running.toLocaleString('en-US') + ' more requests running' : '';
+  document.getElementById('more').textContent = running > 0 ? '+ ' + running.toLocaleString('en-US') + (running === 1 ? ' more request running' : ' more requests running') : '';
 }
 
 /** As many cards as the panel has room for, measured from a card on screen. */
