@@ -91,6 +91,13 @@ public final class Recorder {
         if (watched && ring.hasRoom()) {
             ring.add(new Event.RequestEnded(now(), request, outcome, nanos / 1_000));
         }
+        RequestEvent flight = new RequestEvent();
+        if (flight.shouldCommit()) {
+            flight.request = request;
+            flight.outcome = outcome.label();
+            flight.latency = nanos;
+            flight.commit();
+        }
     }
 
     /** Called by the subtask's own thread as its body begins: it is mounted on its carrier now. */
@@ -105,12 +112,25 @@ public final class Recorder {
         if (watched && ring.hasRoom()) {
             ring.add(new Event.SubtaskEnded(now(), request, index, Carriers.carrierOf(Thread.currentThread()), true));
         }
+        flightSubtask(request, index, true);
     }
 
     /** Called by the subtask's own thread when it stops without incrementing: cancelled, or failed. */
     public void subtaskCancelled(String request, int index) {
         if (watched && ring.hasRoom()) {
             ring.add(new Event.SubtaskEnded(now(), request, index, Carriers.carrierOf(Thread.currentThread()), false));
+        }
+        flightSubtask(request, index, false);
+    }
+
+    /** The same end for Java Flight Recorder, on the subtask's own thread, when a recording asks for it. */
+    private static void flightSubtask(String request, int index, boolean done) {
+        SubtaskEvent flight = new SubtaskEvent();
+        if (flight.shouldCommit()) {
+            flight.request = request;
+            flight.index = index;
+            flight.done = done;
+            flight.commit();
         }
     }
 
