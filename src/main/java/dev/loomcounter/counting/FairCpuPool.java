@@ -37,8 +37,8 @@ final class FairCpuPool implements AutoCloseable {
         Duration run(long iterations) throws InterruptedException;
     }
 
-    /** One slice waiting for, or running on, a pool thread. */
-    private record Slice(long iterations, CompletableFuture<Duration> done) {
+    /** One slice waiting for, or running on, a pool thread, for {@code subtask} (the thread that waits for it). */
+    private record Slice(RequestContext request, String subtask, long iterations, CompletableFuture<Duration> done) {
     }
 
     private final Loop loop;
@@ -86,7 +86,7 @@ final class FairCpuPool implements AutoCloseable {
      * @throws IllegalStateException if the slice failed on its pool thread, or the pool is closed
      */
     Duration spin(RequestContext request, long iterations) throws InterruptedException {
-        Slice slice = new Slice(iterations, new CompletableFuture<>());
+        Slice slice = new Slice(request, Thread.currentThread().getName(), iterations, new CompletableFuture<>());
         lock.lock();
         try {
             if (closed) {
@@ -128,7 +128,9 @@ final class FairCpuPool implements AutoCloseable {
     /** Runs one slice; false if the slice broke this thread, which a fresh one has then replaced. */
     private boolean run(Slice slice) throws InterruptedException {
         try {
-            slice.done().complete(loop.run(slice.iterations()));
+            Duration ran = loop.run(slice.iterations());
+            slice.request().live().sliceRan(slice.subtask(), ran);
+            slice.done().complete(ran);
             return true;
         } catch (InterruptedException e) {
             slice.done().cancel(false);

@@ -118,6 +118,7 @@ public final class RequestCounter implements AutoCloseable {
                     String increment = context.request() + " increment " + index;
                     long started = System.nanoTime();
                     gauge.onStart();
+                    context.live().subtaskStarted(context.request(), index);
                     // Thread.currentThread() of a virtual thread shows its carrier too: compare the lines of one
                     // increment, and you may see it start on one carrier and finish on another.
                     log.detail(() -> increment + " starts " + units + " units on " + Thread.currentThread());
@@ -126,6 +127,7 @@ public final class RequestCounter implements AutoCloseable {
                         // Many increments of one request run at once: the one shared write is an atomic one.
                         long now = counter.incrementAndGet();
                         gauge.onComplete();
+                        context.live().subtaskDone(context.request(), index);
                         log.detail(() -> increment + " done in " + millisSince(started) + " ms (" + busy.toMillis()
                                 + " ms of work), counter now " + now + ", on " + Thread.currentThread());
                         return busy;
@@ -133,6 +135,7 @@ public final class RequestCounter implements AutoCloseable {
                         // Cancelled (a failed sibling, the timeout, the client gone, a shutdown): stop without
                         // counting. Rethrown, so that the subtask ends as failed, not as a success.
                         gauge.onStop();
+                        context.live().subtaskCancelled(context.request(), index);
                         log.detail(() -> increment + " cancelled after " + millisSince(started) + " ms on "
                                 + Thread.currentThread());
                         throw e;
@@ -140,6 +143,7 @@ public final class RequestCounter implements AutoCloseable {
                         // A failure: always logged, since it is rare and matters. Rethrown: allSuccessfulOrThrow then
                         // cancels the siblings, and join() throws FailedException with this as its cause.
                         gauge.onStop();
+                        context.live().subtaskCancelled(context.request(), index);
                         log.info(increment + " failed after " + millisSince(started) + " ms on "
                                 + Thread.currentThread() + ": " + e);
                         throw e;

@@ -48,10 +48,11 @@ public final class DemoCommand implements Callable<Integer> {
      * The demo's server, in the flags a person would type. Sleep work, 1 to 5 units of 10 ms a subtask: a sleeping
      * virtual thread unmounts from its carrier, so one increment often starts on one carrier and ends on another,
      * and the three requests take turns on the same few. Port 0: the system picks a free port, so the demo never
-     * collides with a server already running. Every line of the log is printed: the demo is for reading.
+     * collides with a server already running; no live view, for the same reason. Every line of the log is printed:
+     * the demo is for reading.
      */
-    static final String[] SERVER_FLAGS = {"--port", "0", "--max-connections", "10", "--max-increments", "100",
-            "--request-timeout", "30s", "--idle-timeout", "1m", "--work", "sleep", "--unit-millis", "10",
+    static final String[] SERVER_FLAGS = {"--port", "0", "--web-port", "0", "--max-connections", "10",
+            "--max-increments", "100", "--request-timeout", "30s", "--idle-timeout", "1m", "--work", "sleep", "--unit-millis", "10",
             "--max-units", "5"};
 
     @Spec

@@ -3,6 +3,8 @@ package dev.loomcounter.server;
 import dev.loomcounter.counting.Outcome;
 import dev.loomcounter.counting.RequestContext;
 import dev.loomcounter.counting.RequestCounter;
+import dev.loomcounter.live.Recorder;
+import dev.loomcounter.live.RequestOutcome;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
@@ -55,9 +57,9 @@ final class Connection {
     /** A batch of answers is written once it reaches this size, without waiting for the queue to empty. */
     private static final int WRITE_BATCH_BYTES = 8_192;
 
-    /** What every connection shares: the server's settings, parser, counting core and state. */
+    /** What every connection shares: the server's settings, parser, counting core, state and live view. */
     record Shared(ServerSettings settings, RequestParser parser, RequestCounter counter, Log log,
-                  BooleanSupplier shuttingDown) {
+                  BooleanSupplier shuttingDown, Recorder live) {
     }
 
     /** Thrown into the connection's scope when the client is gone: the joiner then cancels the worker. */
@@ -336,10 +338,20 @@ final class Connection {
             return new Reply.Error(ErrorCode.SHUTTING_DOWN, "the server is stopping and takes no new requests");
         }
         String requestName = name + "/req-" + (requestsAnswered + 1);
+        long began = System.nanoTime();
+        shared.live().requestStarted(requestName, request.start(), request.increments());
         // The request's context, bound for the time of call(): the request's scope and every subtask it forks see
         // it, without anyone passing it by hand, and nothing sees it once call() has returned.
-        Outcome outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(name, requestName))
-                .call(() -> shared.counter().count(request, draws));
+        Outcome outcome;
+        try {
+            outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(name, requestName, shared.live()))
+                    .call(() -> shared.counter().count(request, draws));
+        } catch (InterruptedException e) {
+            // The connection's scope was cancelled (the client hung up, a shutdown): so was the request's.
+            shared.live().requestEnded(requestName, RequestOutcome.CANCELLED, began);
+            throw e;
+        }
+        shared.live().requestEnded(requestName, RequestOutcome.of(outcome), began);
         return switch (outcome) {
             case Outcome.Counted counted -> {
                 shared.log().request(counted.wall().toNanos(), () -> requestName + " " + request.start() + " + "

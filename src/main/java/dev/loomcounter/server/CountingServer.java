@@ -2,17 +2,23 @@ package dev.loomcounter.server;
 
 import dev.loomcounter.counting.RequestCounter;
 import dev.loomcounter.counting.SubtaskGauge;
+import dev.loomcounter.live.LiveServer;
+import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.RequestParser;
 import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.settings.ThreadKind;
+import dev.loomcounter.settings.WorkKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +54,9 @@ public final class CountingServer implements AutoCloseable {
     private final Connection.Shared shared;
     private final Thread acceptor;
     private final Thread timeoutWatch;
+    private final Recorder live;
+    /** The live view's web server, if it runs: set before the acceptor starts, closed by the acceptor at the end. */
+    private Optional<LiveServer> view = Optional.empty();
 
     private CountingServer(ServerSettings settings, Log log, Supplier<RequestCounter> counters) throws IOException {
         this.settings = settings;
@@ -62,16 +71,30 @@ public final class CountingServer implements AutoCloseable {
             throw e;
         }
         this.counter = counters.get();
+        this.live = recorder(settings, counter.subtasks());
         this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
-                shuttingDown::get);
+                shuttingDown::get, live);
         // Platform threads: the accept loop and the timeout watch must never wait behind busy virtual threads for a
         // carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
         this.timeoutWatch = Thread.ofPlatform().name("timeouts").daemon().unstarted(this::watchTimeouts);
     }
 
+    /** The live view's recorder: a subtask keeps its carrier throughout only when it spins there itself. */
+    private static Recorder recorder(ServerSettings settings, SubtaskGauge subtasks) {
+        Recorder live = new Recorder(settings.work().description() + ", " + settings.threads().description()
+                + ", fairness " + settings.fairness().name().toLowerCase(), settings.work().kind() == WorkKind.SPIN
+                && settings.fairness() == Fairness.OFF && settings.threads() == ThreadKind.VIRTUAL);
+        live.gauge("loomcounter_subtasks_running", "Subtasks running now.", subtasks::running);
+        live.gauge("loomcounter_subtasks_completed_total", "Subtasks that incremented.", subtasks::completed);
+        live.gauge("loomcounter_subtasks_cancelled_total", "Subtasks stopped by a cancelled scope.",
+                subtasks::cancelled);
+        return live;
+    }
+
     /**
-     * Binds the address and starts accepting in the background; {@link #close()} stops it.
+     * Binds the address and starts accepting in the background, with the live view on {@code --web-port} unless it
+     * is 0; {@link #close()} stops both.
      *
      * @throws java.net.BindException if the address is in use
      */
@@ -97,6 +120,9 @@ public final class CountingServer implements AutoCloseable {
                 + Durations.format(settings.requestTimeout()) + ", idle timeout "
                 + Durations.format(settings.idleTimeout()) + ", write timeout "
                 + Durations.format(settings.writeTimeout()));
+        if (settings.webPort() != 0) {
+            server.view = LiveServer.startBeside(server.live, settings.host(), settings.webPort(), log);
+        }
         server.acceptor.start();
         server.timeoutWatch.start();
         return server;
@@ -119,6 +145,11 @@ public final class CountingServer implements AutoCloseable {
     /** Connections being served now. */
     public int openConnections() {
         return connections.size();
+    }
+
+    /** Where the live view gets its events; nothing is recorded until a page is open. */
+    public Recorder live() {
+        return live;
     }
 
     /** Live counts of increments (subtasks): how many run now, how many finished or were cancelled. */
@@ -169,6 +200,8 @@ public final class CountingServer implements AutoCloseable {
         } finally {
             timeoutWatch.interrupt();
             counter.close();
+            // Last, so that an open page sees every connection close.
+            view.ifPresent(LiveServer::close);
             if (!shuttingDown.get()) {
                 log.info("the accept loop ended without a shutdown");
             }
@@ -178,6 +211,7 @@ public final class CountingServer implements AutoCloseable {
     }
 
     private Ending serve(Connection connection) {
+        live.connectionOpened(connection.name());
         log.connectionOpened(() -> connection.name() + " opened from " + connection.remoteAddress() + " on "
                 + Thread.currentThread() + " (" + connections.size() + " open)");
         Ending ending = null;
@@ -187,8 +221,9 @@ public final class CountingServer implements AutoCloseable {
         } finally {
             connections.remove(connection);
             connectionPermits.release();
-            Ending how = ending;
-            log.connection(() -> connection.name() + " closed: " + (how == null ? "cancelled" : how.description())
+            String why = ending == null ? "cancelled" : ending.description();
+            live.connectionClosed(connection.name(), why);
+            log.connection(() -> connection.name() + " closed: " + why
                     + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
         }
     }

@@ -9,6 +9,8 @@ public final class Defaults {
     /** Local only unless asked: a teaching server has no business listening on every interface. */
     public static final String HOST = "127.0.0.1";
     public static final int PORT = 7007;
+    /** The live view's web page, on the same host; 0 turns it off. */
+    public static final int WEB_PORT = 7080;
 
     /** Connections served at once (the original's MAX_NUM_CLIENT_CONNECTIONS_TO_SERVER); one more gets ERR busy. */
     public static final int MAX_CONNECTIONS = 1_000;

@@ -94,6 +94,11 @@ public final class ServerOptions {
                     + "no client starves; off: each subtask spins on its own thread (default: ${DEFAULT-VALUE}).")
     Fairness fairness;
 
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "" + Defaults.WEB_PORT,
+            description = "Port of the live view (carriers, scopes, /metrics, /threads) on --host; 0: none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int webPort;
+
     @Option(names = {"-q", "--quiet"}, description = "No per-subtask log lines.")
     boolean quiet;
 
@@ -117,11 +122,12 @@ public final class ServerOptions {
         Limits.check("--unit-iterations", unitIterations, 0, Long.MAX_VALUE / maxUnits);
         Limits.check("--slice-iterations", sliceIterations, 1, Long.MAX_VALUE);
         Limits.check("--unit-millis", unitMillis, 0, Limits.MAX_UNIT_MILLIS);
+        Limits.check("--web-port", webPort, 0, 65_535);
         Limits.check("--log-lines-per-second", logLinesPerSecond, 1, Limits.MAX_LOG_LINES_PER_SECOND);
         WorkSettings workSettings = new WorkSettings(work, unitIterations, sliceIterations,
                 Duration.ofMillis(unitMillis), maxUnits, seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
         return new ServerSettings(endpoint.host, endpoint.port, maxConnections, maxIncrements, maxSubtasks,
                 maxLineBytes, requestTimeout, idleTimeout, writeTimeout, shutdownGrace, workSettings, threads,
-                fairness, quiet, logLinesPerSecond);
+                fairness, webPort, quiet, logLinesPerSecond);
     }
 }

@@ -22,6 +22,7 @@ public record ServerSettings(
         WorkSettings work,
         ThreadKind threads,
         Fairness fairness,
+        int webPort,
         boolean quiet,
         int logLinesPerSecond) {
 
@@ -36,6 +37,9 @@ public record ServerSettings(
         Objects.requireNonNull(fairness, "fairness");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+        }
+        if (webPort < 0 || webPort > 65_535) {
+            throw new IllegalArgumentException("web port must be 0 to 65535, got " + webPort);
         }
         requirePositive("request timeout", requestTimeout);
         requirePositive("idle timeout", idleTimeout);

@@ -67,7 +67,7 @@ class ServerProcessTest {
     @Test
     void sigtermStopsTheServerInOrderWithExitCode0() throws Exception {
         Process server = new ProcessBuilder(JAVA, "--enable-preview", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "server", "--port", "0", "--unit-iterations", "1000")
+                Main.class.getName(), "server", "--port", "0", "--web-port", "0", "--unit-iterations", "1000")
                 .redirectErrorStream(true)
                 .start();
         try (BufferedReader log = new BufferedReader(

@@ -63,7 +63,7 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         // Port 0: tests may run next to a server on the default port, and next to each other.
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
-                "--port", "0"));
+                "--port", "0", "--web-port", "0"));
         command.addAll(serverArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JDK_JAVA_OPTIONS");

@@ -20,11 +20,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class TestServer implements AutoCloseable {
 
     /**
-     * Port 0, and work units so small that counting takes microseconds but still forks real subtasks. A test's own
-     * flags come after these and override them.
+     * Port 0, no live view, and work units so small that counting takes microseconds but still forks real subtasks.
+     * A test's own flags come after these and override them.
      */
-    public static final List<String> TEST_FLAGS = List.of("--port", "0", "--unit-iterations", "1000",
-            "--max-units", "3", "--seed", "7");
+    public static final List<String> TEST_FLAGS = List.of("--port", "0", "--web-port", "0",
+            "--unit-iterations", "1000", "--max-units", "3", "--seed", "7");
 
     private final CountingServer server;
     private final Log log;

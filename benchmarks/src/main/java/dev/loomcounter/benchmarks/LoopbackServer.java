@@ -19,7 +19,8 @@ final class LoopbackServer {
      * the rest. A short shutdown grace keeps the teardown between trials short.
      */
     static ServerSettings settings(ThreadKind kind, Fairness fairness, long unitIterations, int maxConnections) {
-        return ServerSettings.fromFlags("--port", "0", "--quiet", "--threads", kind.name(), "--fairness", fairness.name(),
+        return ServerSettings.fromFlags("--port", "0", "--web-port", "0", "--quiet",
+                "--threads", kind.name(), "--fairness", fairness.name(),
                 "--unit-iterations", "" + unitIterations, "--max-units", "1", "--seed", "1",
                 "--max-connections", "" + maxConnections, "--shutdown-grace", "500ms");
     }
