@@ -102,7 +102,7 @@ class ChaosRunTest {
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(20), () -> abortMidRequest(port)));
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(50), () -> pipelineThenHalfClose(port)));
                 scope.fork(() -> repeat(deadline, Duration.ZERO, () -> neverRead(port)));
-                scope.fork(() -> repeat(deadline, Duration.ZERO, () -> trickle(port)));
+                scope.fork(() -> repeat(deadline, Duration.ofMillis(100), () -> trickle(port)));
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(100), () -> badLines(port)));
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(200), () -> floodTheBudget(port)));
                 scope.fork(() -> repeat(deadline, Duration.ofSeconds(2), () -> floodConnections(port)));
