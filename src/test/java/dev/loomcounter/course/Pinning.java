@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -61,8 +62,8 @@ public final class Pinning {
                 String thread = event.getThread("eventThread").getJavaName();
                 pinned.add(new Pinned(thread, event.getDuration(), event.getString("blockingOperation"),
                         event.getString("pinnedReason")));
-                if (thread.equals("class initializer-0")) {
-                    recorded.countDown(); // the one that ran <clinit>
+                if (String.valueOf(event.getString("pinnedReason")).contains("<clinit>")) {
+                    recorded.countDown(); // the one that ran <clinit>: either thread, whichever got there first
                 }
             });
             recording.startAsync();
@@ -73,6 +74,8 @@ public final class Pinning {
             recorded.await(30, TimeUnit.SECONDS);
             recording.stop();
         }
+        // The thread that ran <clinit> first, then the one that waited for it.
+        pinned.sort(Comparator.comparing(event -> !String.valueOf(event.pinnedReason()).contains("<clinit>")));
         pinned.forEach(event -> System.out.printf("jdk.VirtualThreadPinned on %s for %,d ms: %s, %s%n",
                 event.thread(), event.duration().toMillis(), event.blockingOperation(), event.pinnedReason()));
     }
