@@ -34,6 +34,8 @@ public final class RequestCounter implements AutoCloseable {
     private final Semaphore budget;
     private final Log log;
     private final SubtaskGauge gauge = new SubtaskGauge();
+    /** Requests of at most this many increments are brief: see {@link #isBrief}. */
+    private final int briefIncrements;
 
     /**
      * @param work        what each increment does first, and how many units it may draw
@@ -64,6 +66,7 @@ public final class RequestCounter implements AutoCloseable {
         this.maxSubtasks = maxSubtasks;
         this.budget = new Semaphore(maxSubtasks);
         this.log = log;
+        this.briefIncrements = (int) Math.min(BRIEF_SUBTASKS, work.briefUnits() / maxUnits);
     }
 
     private static void check(ThreadKind threads, Duration timeout, int maxSubtasks, Log log) {
@@ -96,16 +99,20 @@ public final class RequestCounter implements AutoCloseable {
             return new Outcome.Overloaded(subtasks, maxSubtasks);
         }
         AtomicLong counter = new AtomicLong(request.start());
+        boolean brief = isBrief(request);
         long began = System.nanoTime();
 
         // The scope is the request. allSuccessfulOrThrow: wait for every subtask, but if one fails, cancel the others
         // at once (a count whose answer can no longer be right is not worth finishing). withTimeout: counted from
-        // open(); when it is up, the scope is cancelled and join() throws TimeoutException.
+        // open(); when it is up, the scope is cancelled and join() throws TimeoutException. A brief request gets no
+        // timer: the JDK sets one on the common pool's delay scheduler and cancels it at join, which wakes that
+        // scheduler's thread twice and costs more than the whole request; and a brief request ends anyway.
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Duration>allSuccessfulOrThrow(),
-                config -> config.withName(name)
-                        .withThreadFactory(threads.factory(name + "/increment-"))
-                        .withTimeout(timeout))) {
+                config -> {
+                    var named = config.withName(name).withThreadFactory(threads.factory(name + "/increment-"));
+                    return brief ? named : named.withTimeout(timeout);
+                })) {
 
             for (int i = 1; i <= subtasks; i++) {
                 int index = i;
@@ -115,37 +122,38 @@ public final class RequestCounter implements AutoCloseable {
                 scope.fork(() -> {
                     // The subtask's thread was given the owner's binding by fork(): nobody passed it by hand.
                     RequestContext context = RequestContext.CURRENT.get();
-                    String increment = context.request() + " increment " + index;
                     long started = System.nanoTime();
                     gauge.onStart();
                     context.live().subtaskStarted(context.request(), index);
                     // Thread.currentThread() of a virtual thread shows its carrier too: compare the lines of one
                     // increment, and you may see it start on one carrier and finish on another.
-                    log.detail(() -> increment + " starts " + units + " units on " + Thread.currentThread());
+                    log.detail(() -> context.request() + " increment " + index + " starts " + units + " units on "
+                            + Thread.currentThread());
                     try {
                         Duration busy = work.perform(units, context);
                         // Many increments of one request run at once: the one shared write is an atomic one.
                         long now = counter.incrementAndGet();
                         gauge.onComplete();
                         context.live().subtaskDone(context.request(), index);
-                        log.detail(() -> increment + " done in " + millisSince(started) + " ms (" + busy.toMillis()
-                                + " ms of work), counter now " + now + ", on " + Thread.currentThread());
+                        log.detail(() -> context.request() + " increment " + index + " done in " + millisSince(started)
+                                + " ms (" + busy.toMillis() + " ms of work), counter now " + now + ", on "
+                                + Thread.currentThread());
                         return busy;
                     } catch (InterruptedException e) {
                         // Cancelled (a failed sibling, the timeout, the client gone, a shutdown): stop without
                         // counting. Rethrown, so that the subtask ends as failed, not as a success.
                         gauge.onStop();
                         context.live().subtaskCancelled(context.request(), index);
-                        log.detail(() -> increment + " cancelled after " + millisSince(started) + " ms on "
-                                + Thread.currentThread());
+                        log.detail(() -> context.request() + " increment " + index + " cancelled after "
+                                + millisSince(started) + " ms on " + Thread.currentThread());
                         throw e;
                     } catch (RuntimeException | Error e) {
                         // A failure: always logged, since it is rare and matters. Rethrown: allSuccessfulOrThrow then
                         // cancels the siblings, and join() throws FailedException with this as its cause.
                         gauge.onStop();
                         context.live().subtaskCancelled(context.request(), index);
-                        log.info(increment + " failed after " + millisSince(started) + " ms on "
-                                + Thread.currentThread() + ": " + e);
+                        log.info(context.request() + " increment " + index + " failed after " + millisSince(started)
+                                + " ms on " + Thread.currentThread() + ": " + e);
                         throw e;
                     }
                 });
@@ -172,6 +180,18 @@ public final class RequestCounter implements AutoCloseable {
             budget.release(subtasks);
         }
     }
+
+    /**
+     * True if {@code request} ends within about a millisecond whatever its draws: at most
+     * {@value #BRIEF_SUBTASKS} subtasks, and their work at its largest is brief. The server answers such a request on
+     * the connection's own thread, without a hand-off to a worker: the request is over before a hand-off would be.
+     */
+    public boolean isBrief(Request.Count request) {
+        return request.increments() <= briefIncrements;
+    }
+
+    /** Forking a virtual thread costs about a microsecond: a hundred of them stay well under a millisecond. */
+    static final int BRIEF_SUBTASKS = 100;
 
     private static long millisSince(long nanoTime) {
         return Duration.ofNanos(System.nanoTime() - nanoTime).toMillis();

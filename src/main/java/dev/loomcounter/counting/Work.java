@@ -19,6 +19,19 @@ sealed interface Work {
      */
     Duration perform(int units, RequestContext request) throws InterruptedException;
 
+    /**
+     * The most units of this work that end within about a millisecond of CPU, whatever happens: brief enough that
+     * nobody needs to watch for the client leaving, or for a timeout, while they run.
+     */
+    long briefUnits();
+
+    /** Busy-loop iterations that take less than about a millisecond: one floating-point add each. */
+    long BRIEF_ITERATIONS = 1_000_000;
+
+    private static long briefSpinUnits(long unitIterations) {
+        return unitIterations == 0 ? Long.MAX_VALUE : BRIEF_ITERATIONS / unitIterations;
+    }
+
     /** The original's busy loop, in one piece, on the subtask's own thread: the design card's shape. */
     record Spin(long unitIterations) implements Work {
         @Override
@@ -26,6 +39,11 @@ sealed interface Work {
             // A virtual thread that computes is never preempted: it keeps its carrier until the loop ends (or sees
             // its interrupt). With fairness off, a large request can take every carrier: that is the starvation.
             return BusyLoop.timed(unitIterations * units);
+        }
+
+        @Override
+        public long briefUnits() {
+            return briefSpinUnits(unitIterations);
         }
     }
 
@@ -61,6 +79,11 @@ sealed interface Work {
             }
             return busy;
         }
+
+        @Override
+        public long briefUnits() {
+            return briefSpinUnits(unitIterations);
+        }
     }
 
     /** Blocking work: stands for a call to a database or another service. */
@@ -76,6 +99,12 @@ sealed interface Work {
             // so there is nothing to share.
             Thread.sleep(unit.multipliedBy(units));
             return Duration.ofNanos(System.nanoTime() - began);
+        }
+
+        /** A wait stands for a call to another service: nothing says how long that takes. */
+        @Override
+        public long briefUnits() {
+            return 0;
         }
     }
 

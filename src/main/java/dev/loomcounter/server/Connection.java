@@ -35,11 +35,13 @@ import java.util.random.RandomGenerator;
  * One client's connection, served by its own thread from accept to close.
  *
  * <p>That thread is the connection's <em>reader</em>, and owns the connection's scope. An idle connection is exactly
- * this one thread, parked in a socket read. When a request arrives and nobody is answering, the reader forks a
- * <em>worker</em> into the scope; the worker answers the queued requests in order, one request scope at a time, and
- * ends when the queue is empty. The reader keeps reading meanwhile: that is how a reset is noticed while a long
- * request runs. The scope's joiner ({@code awaitAllSuccessfulOrThrow}) is the connection's policy: when a subtask
- * fails, the scope cancels the others, and with them the request in flight and every one of its subtasks.
+ * this one thread, parked in a socket read. A brief request (one that ends within about a millisecond, whatever its
+ * draws) the reader answers itself: it opens the request's scope, forks the increments, joins them and writes the
+ * answer, and goes back to reading. A request that may take longer gets a <em>worker</em>, forked into the
+ * connection's scope; the worker answers the queued requests in order, one request scope at a time, and ends when
+ * the queue is empty. The reader keeps reading meanwhile: that is how a reset is noticed while a long request runs.
+ * The scope's joiner ({@code awaitAllSuccessfulOrThrow}) is the connection's policy: when a subtask fails, the scope
+ * cancels the others, and with them the request in flight and every one of its subtasks.
  *
  * <p>Why the reader cannot simply be interrupted instead: interrupting a virtual thread blocked in a socket read
  * closes the socket. Only data, the end of the stream, a reset, a read timeout, or closing the socket wake it.
@@ -69,6 +71,9 @@ final class Connection {
         }
     }
 
+    /** The connection the current thread serves: bound around the connection's scope, see {@link #serve()}. */
+    private static final ScopedValue<String> SERVING = ScopedValue.newInstance();
+
     private final String name;
     private final Socket socket;
     private final Shared shared;
@@ -81,10 +86,14 @@ final class Connection {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
-    private boolean workerRunning;
     private boolean workerFailed;
+    /**
+     * True while a request is being answered, by the reader or a worker. Only the reader sets it (when it answers a
+     * request itself, or forks a worker); whoever answers clears it when done, a worker under the lock.
+     */
+    private volatile boolean answering;
 
-    // The worker's side. Workers run one at a time, each forked after the last one has retired under the lock.
+    // The answering side: the reader or one worker at a time, never both (see answering).
     private byte[] answers = new byte[64];
     private int answerBytes;
     private volatile int requestsAnswered;
@@ -121,6 +130,15 @@ final class Connection {
     /** Serves the connection until it ends, on the connection's own thread, then closes the socket. */
     Ending serve() {
         owner = Thread.currentThread();
+        // Why a binding here (a JDK 25 detail): fork() requires the thread's scoped-value bindings to be the very ones
+        // its scope was opened with. A thread that has never bound a value has none yet, and after its first
+        // ScopedValue.call (a brief request, answered on this thread) it has an empty set in their place, so the
+        // scope's next fork() would throw StructureViolationException. Opening the scope inside a binding of its own
+        // gives the thread a set of bindings that every later call restores exactly.
+        return ScopedValue.where(SERVING, name).call(this::serveInScope);
+    }
+
+    private Ending serveInScope() {
         Ending ending = Ending.FAILED;
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Void>awaitAllSuccessfulOrThrow(),
@@ -177,6 +195,16 @@ final class Connection {
                 case Line.Complete(byte[] bytes) -> {
                     lastActivityNanos = System.nanoTime();
                     Request request = shared.parser().parse(bytes);
+                    try {
+                        if (answeredHere(request, lines)) {
+                            if (request instanceof Request.Stop) {
+                                return Ending.STOPPED;
+                            }
+                            continue;
+                        }
+                    } catch (IOException e) {
+                        return clientGone(scope, e);
+                    }
                     if (!enqueue(scope, request)) {
                         return clientGone(scope, new SocketException("the connection was closed"));
                     }
@@ -187,6 +215,34 @@ final class Connection {
                 }
             }
         }
+    }
+
+    /**
+     * Answers {@code request} on the reader's own thread, if it is brief and no worker is answering. A worker would
+     * cost a fork and two hand-offs for a request that ends before the hand-off would; and nobody needs to watch for a
+     * reset meanwhile, since the request is over within about a millisecond anyway. Lines the client sent meanwhile
+     * wait in the socket, and are read next, in order.
+     *
+     * @return false if a worker must answer it: the request may take long, or earlier ones are still being answered
+     * @throws IOException if the answer could not be written: the client is gone
+     */
+    private boolean answeredHere(Request request, LineReader lines) throws IOException, InterruptedException {
+        boolean brief = !(request instanceof Request.Count count) || shared.counter().isBrief(count);
+        if (!brief || answering) {
+            return false;
+        }
+        answering = true;
+        try {
+            answer(request);
+            // Answers to pipelined lines already read go out in one write, after the last of them; BYE always goes
+            // now, since nothing after STOP is answered.
+            if (request instanceof Request.Stop || !lines.hasWholeLine() || answerBytes >= WRITE_BATCH_BYTES) {
+                writeAnswers();
+            }
+        } finally {
+            answering = false;
+        }
+        return true;
     }
 
     /**
@@ -233,10 +289,10 @@ final class Connection {
                 return false;
             }
             queue.add(request);
-            if (workerRunning) {
+            if (answering) {
                 return true;
             }
-            workerRunning = true;
+            answering = true;
         } finally {
             lock.unlock();
         }
@@ -244,14 +300,9 @@ final class Connection {
         return true;
     }
 
-    /** True while a worker runs: a request is being counted or answered. */
+    /** True while a request is being counted or answered. */
     boolean working() {
-        lock.lock();
-        try {
-            return workerRunning;
-        } finally {
-            lock.unlock();
-        }
+        return answering;
     }
 
     /** The worker: answers queued requests in the order they came, and retires when none is left. */
@@ -263,11 +314,7 @@ final class Connection {
                     // Answers already made go out before a request that takes time.
                     writeAnswers();
                 }
-                add(answer(request));
-                if (!(request instanceof Request.Stop)) {
-                    requestsAnswered++;
-                }
-                lastActivityNanos = System.nanoTime();
+                answer(request);
                 if (answerBytes >= WRITE_BATCH_BYTES) {
                     writeAnswers();
                 }
@@ -301,8 +348,8 @@ final class Connection {
         try {
             next = queue.poll();
             if (next == null) {
-                // Under the lock: the reader's next request sees this and forks a fresh worker.
-                workerRunning = false;
+                // Under the lock: the reader's next request sees this, and answers it or forks a fresh worker.
+                answering = false;
             } else {
                 room.signal();
             }
@@ -325,7 +372,16 @@ final class Connection {
         }
     }
 
-    private Reply answer(Request request) throws InterruptedException {
+    /** Adds the answer to {@code request} to the answers to write. */
+    private void answer(Request request) throws InterruptedException {
+        add(reply(request));
+        if (!(request instanceof Request.Stop)) {
+            requestsAnswered++;
+        }
+        lastActivityNanos = System.nanoTime();
+    }
+
+    private Reply reply(Request request) throws InterruptedException {
         return switch (request) {
             case Request.Count count -> count(count);
             case Request.Rejected(ErrorCode code, String reason) -> new Reply.Error(code, reason);

@@ -74,6 +74,16 @@ final class LineReader {
         }
     }
 
+    /** True if a whole line has been read already: the next call to {@link #next()} returns it without blocking. */
+    boolean hasWholeLine() {
+        for (int i = scanned; i < limit; i++) {
+            if (buffer[i] == LF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Returns bytes [start, end) as a line, and moves on to {@code next}. */
     private Line take(int end, int next) {
         Line line = end - start > maxLineBytes

@@ -116,6 +116,25 @@ class RequestCounterTest {
                 .isInstanceOf(NoSuchElementException.class).hasMessageContaining("RequestContext.CURRENT");
     }
 
+    @Test
+    void aRequestIsBriefOnlyIfItsLargestDrawsEndWithinAMillisecondOfWork() {
+        // 1,000 iterations a unit, at most 3 units: 333 increments are 999,000 iterations, but a hundred is the cap.
+        RequestCounter small = new RequestCounter(new Work.Spin(1_000), 3, ThreadKind.VIRTUAL, NO_TIMEOUT, BUDGET,
+                Log.silent());
+        assertThat(small.isBrief(new Request.Count(0, 100))).isTrue();
+        assertThat(small.isBrief(new Request.Count(0, 101))).isFalse();
+        // The original's unit: one increment may take 10 units of 8,000,000 iterations, far from brief.
+        RequestCounter original = new RequestCounter(new Work.Spin(8_000_000), 10, ThreadKind.VIRTUAL, NO_TIMEOUT,
+                BUDGET, Log.silent());
+        assertThat(original.isBrief(new Request.Count(0, 0))).isTrue();
+        assertThat(original.isBrief(new Request.Count(0, 1))).isFalse();
+        // A wait may take any time: only a request without increments is brief.
+        RequestCounter waits = new RequestCounter(new Work.Sleep(Duration.ofMillis(1)), 1, ThreadKind.VIRTUAL,
+                NO_TIMEOUT, BUDGET, Log.silent());
+        assertThat(waits.isBrief(new Request.Count(0, 0))).isTrue();
+        assertThat(waits.isBrief(new Request.Count(0, 1))).isFalse();
+    }
+
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
     void cancelsEverySubtaskWhenTheTimeoutExpires(ThreadKind threads) throws InterruptedException {

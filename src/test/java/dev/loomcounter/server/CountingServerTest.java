@@ -88,6 +88,25 @@ class CountingServerTest {
         }
     }
 
+    /**
+     * With this server's work, up to 100 increments is a brief request, which the connection's own thread answers;
+     * a longer one goes to a worker. Pipelined, the two kinds take turns, and every answer still comes in order.
+     */
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void answersBriefAndLongerRequestsInTheOrderTheyCame(ThreadKind kind) throws IOException {
+        try (TestServer server = TestServer.start("--threads", threads(kind));
+             TestClient client = new TestClient(server.port())) {
+            assertThat(client.ask("0 0")).isEqualTo("0");
+            assertThat(client.ask("1 150")).as("a worker, after the connection's thread answered").isEqualTo("151");
+            client.send("1 2\n0 150\n3 4\n0 0\n5 101\n6 1\n0 100\nSTOP\n");
+            for (String answer : List.of("3", "150", "7", "0", "106", "7", "100", "BYE")) {
+                assertThat(client.readLine()).isEqualTo(answer);
+            }
+            assertThat(client.readLine()).as("closed after BYE").isNull();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
     void assemblesARequestSplitAcrossWrites(ThreadKind kind) throws IOException {
