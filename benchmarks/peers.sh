@@ -22,7 +22,7 @@ ROUNDS=${ROUNDS:-2}
 SECONDS_PER_LOAD=${SECONDS_PER_LOAD:-5}
 HOLD_CONNS=${HOLD_CONNS:-10000}
 # The JVM options the README's server command uses too (see docs/performance.md for why each one).
-JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xmn8m -XX:+UseCompactObjectHeaders}
+JVM_OPTS=${JVM_OPTS:--XX:+UseSerialGC -Xmn24m -XX:SurvivorRatio=2 -XX:+UseCompactObjectHeaders}
 OUT=benchmarks/results
 RAW=$(mktemp -d)
 PIDS=()

@@ -71,9 +71,6 @@ final class Connection {
         }
     }
 
-    /** The connection the current thread serves: bound around the connection's scope, see {@link #serve()}. */
-    private static final ScopedValue<String> SERVING = ScopedValue.newInstance();
-
     private final String name;
     private final Socket socket;
     private final Shared shared;
@@ -85,7 +82,8 @@ final class Connection {
     // The queue between the reader and the worker.
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
-    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    /** Room for one request at first: most clients wait for each answer; the queue grows for those that pipeline. */
+    private final ArrayDeque<Request> queue = new ArrayDeque<>(1);
     private boolean workerFailed;
     /**
      * True while a request is being answered, by the reader or a worker. Only the reader sets it (when it answers a
@@ -130,15 +128,6 @@ final class Connection {
     /** Serves the connection until it ends, on the connection's own thread, then closes the socket. */
     Ending serve() {
         owner = Thread.currentThread();
-        // Why a binding here (a JDK 25 detail): fork() requires the thread's scoped-value bindings to be the very ones
-        // its scope was opened with. A thread that has never bound a value has none yet, and after its first
-        // ScopedValue.call (a brief request, answered on this thread) it has an empty set in their place, so the
-        // scope's next fork() would throw StructureViolationException. Opening the scope inside a binding of its own
-        // gives the thread a set of bindings that every later call restores exactly.
-        return ScopedValue.where(SERVING, name).call(this::serveInScope);
-    }
-
-    private Ending serveInScope() {
         Ending ending = Ending.FAILED;
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Void>awaitAllSuccessfulOrThrow(),

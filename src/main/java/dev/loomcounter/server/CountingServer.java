@@ -52,6 +52,16 @@ public final class CountingServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final RequestCounter counter;
     private final Connection.Shared shared;
+    /**
+     * The server, bound by the acceptor around the server's scope, and so inherited by every connection's thread and
+     * every thread those fork. Nothing reads it: its job is structural, a JDK 25 detail. {@code fork()} requires the
+     * forking thread's scoped-value bindings to be the very ones its scope was opened with, and a thread that has
+     * never had a binding comes back from its first {@code ScopedValue.call} with an empty set of bindings in place of
+     * none. A connection's thread answers a brief request inside such a call, then may fork into the connection's
+     * scope: having inherited this binding, it has bindings from the start, and every call restores them exactly.
+     */
+    static final ScopedValue<CountingServer> SERVER = ScopedValue.newInstance();
+
     private final Thread acceptor;
     private final Thread timeoutWatch;
     private final Recorder live;
@@ -76,7 +86,8 @@ public final class CountingServer implements AutoCloseable {
                 shuttingDown::get, live);
         // Platform threads: the accept loop and the timeout watch must never wait behind busy virtual threads for a
         // carrier.
-        this.acceptor = Thread.ofPlatform().name("acceptor").unstarted(this::acceptLoop);
+        this.acceptor = Thread.ofPlatform().name("acceptor")
+                .unstarted(() -> ScopedValue.where(SERVER, this).run(this::acceptLoop));
         this.timeoutWatch = Thread.ofPlatform().name("timeouts").daemon().unstarted(this::watchTimeouts);
     }
 
