@@ -118,7 +118,8 @@ class ChaosRunTest {
             expectAnswer(port, "2 10", "12");
             // Back to the baseline: every connection's virtual thread gone, every socket closed.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                assertThat(ServerProcess.virtualThreads(server.threadDump(dir))).as("virtual threads")
+                List<String> virtualAfter = ServerProcess.virtualThreadsWithStacks(server.threadDump(dir));
+                assertThat((long) virtualAfter.size()).as("virtual threads: %s", virtualAfter)
                         .isEqualTo(virtualBefore);
                 assertThat(server.openFiles()).as("open files").isEqualTo(filesBefore);
             });

@@ -150,18 +150,35 @@ public final class ServerProcess implements AutoCloseable {
         return JsonParser.parseString(Files.readString(file)).getAsJsonObject().getAsJsonObject("threadDump");
     }
 
-    /** The virtual threads in a thread dump: connections, workers, subtasks; none when the server is idle. */
+    /**
+     * The virtual threads of the server's scopes in a thread dump: connections, workers, subtasks; none when the
+     * server is idle. Not the JDK's own, such as its socket pollers, which it starts on first use.
+     */
     public static long virtualThreads(JsonObject threadDump) {
-        long count = 0;
-        for (JsonElement container : threadDump.getAsJsonArray("threadContainers")) {
-            for (JsonElement thread : container.getAsJsonObject().getAsJsonArray("threads")) {
-                JsonElement virtual = thread.getAsJsonObject().get("virtual");
+        return virtualThreadsWithStacks(threadDump).size();
+    }
+
+    /** The same threads, each as its name and its top frames: what a failed count should show. */
+    public static List<String> virtualThreadsWithStacks(JsonObject threadDump) {
+        List<String> threads = new ArrayList<>();
+        for (JsonElement element : threadDump.getAsJsonArray("threadContainers")) {
+            JsonObject container = element.getAsJsonObject();
+            // A scope's container has an owner, the thread that opened it; an executor's or a pool's has none.
+            if (!container.has("owner") || container.get("owner").isJsonNull()) {
+                continue;
+            }
+            for (JsonElement threadElement : container.getAsJsonArray("threads")) {
+                JsonObject thread = threadElement.getAsJsonObject();
+                JsonElement virtual = thread.get("virtual");
                 if (virtual != null && virtual.getAsBoolean()) {
-                    count++;
+                    List<String> frames = new ArrayList<>();
+                    thread.getAsJsonArray("stack").forEach(frame -> frames.add(frame.getAsString()));
+                    threads.add(thread.get("name").getAsString() + " at "
+                            + String.join(" < ", frames.subList(0, Math.min(frames.size(), 12))));
                 }
             }
         }
-        return count;
+        return threads;
     }
 
     /** What {@code kill -<signal> <pid>} does, e.g. {@code INT} for Ctrl-C. */
