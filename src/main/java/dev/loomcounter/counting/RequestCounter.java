@@ -21,6 +21,9 @@ import java.util.random.RandomGenerator;
  */
 public final class RequestCounter implements AutoCloseable {
 
+    /** Forking a virtual thread costs about a microsecond: a hundred of them stay well under a millisecond. */
+    static final int BRIEF_SUBTASKS = 100;
+
     private final Work work;
     private final int maxUnits;
     private final ThreadKind threads;
@@ -189,9 +192,6 @@ public final class RequestCounter implements AutoCloseable {
     public boolean isBrief(Request.Count request) {
         return request.increments() <= briefIncrements;
     }
-
-    /** Forking a virtual thread costs about a microsecond: a hundred of them stay well under a millisecond. */
-    static final int BRIEF_SUBTASKS = 100;
 
     private static long millisSince(long nanoTime) {
         return Duration.ofNanos(System.nanoTime() - nanoTime).toMillis();
