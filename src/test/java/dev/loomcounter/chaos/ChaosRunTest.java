@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --max-connections}; and all along, a fresh connection asking {@code 0 0}. Then SIGTERM.
  *
  * <p>It asserts: no wrong answer; every request of a well-behaved client answered exactly or with a documented
- * {@code ERR}, never silence; every stuck client let go; virtual threads and open files back to their baseline; the
- * server up until the SIGTERM and exiting 0 after it. The figures go to {@code target/chaos-report.md}.
+ * {@code ERR}, never silence; every stuck client let go; the virtual threads of the server's scopes and its open
+ * sockets back to their baseline; the server up until the SIGTERM and exiting 0 after it. The figures go to {@code target/chaos-report.md}.
  *
  * <p>Run it alone, longer: {@code ./mvnw test -Dtest=ChaosRunTest -Dchaos.duration=60s}.
  */
@@ -81,6 +81,7 @@ class ChaosRunTest {
             JsonObject before = server.threadDump(dir);
             long virtualBefore = ServerProcess.virtualThreads(before);
             int filesBefore = server.openFiles();
+            int socketsBefore = server.openSockets();
             int osThreadsBefore = server.osThreads();
 
             // The well-behaved clients connect first, before any flood of connections can fill the server.
@@ -121,13 +122,14 @@ class ChaosRunTest {
                 List<String> virtualAfter = ServerProcess.virtualThreadsWithStacks(server.threadDump(dir));
                 assertThat((long) virtualAfter.size()).as("virtual threads: %s", virtualAfter)
                         .isEqualTo(virtualBefore);
-                assertThat(server.openFiles()).as("open files").isEqualTo(filesBefore);
+                assertThat(server.openSockets()).as("open sockets").isEqualTo(socketsBefore);
             });
             int osThreadsAfter = server.osThreads();
+            int filesAfter = server.openFiles();
             server.signal("TERM");
             int exitCode = server.awaitExit();
 
-            String report = report(virtualBefore, filesBefore, osThreadsBefore, osThreadsAfter, exitCode);
+            String report = report(virtualBefore, filesBefore, filesAfter, osThreadsBefore, osThreadsAfter, exitCode);
             Files.writeString(Path.of("target", "chaos-report.md"), report);
             System.out.println(report);
 
@@ -457,7 +459,8 @@ class ChaosRunTest {
         return all;
     }
 
-    private String report(long virtualBefore, int filesBefore, int osThreadsBefore, int osThreadsAfter, int exitCode) {
+    private String report(long virtualBefore, int filesBefore, int filesAfter, int osThreadsBefore, int osThreadsAfter,
+                          int exitCode) {
         StringBuilder report = new StringBuilder("# Chaos run: ").append(Durations.format(DURATION))
                 .append(" against a server with ").append(String.join(" ", SERVER_ARGS)).append("\n\n")
                 .append("| what | count |\n|---|---:|\n");
@@ -472,7 +475,7 @@ class ChaosRunTest {
                 .append(String.format("| longest a trickler held its connection (ms) | %d |%n",
                         tally.maximum("trickler: held ms")))
                 .append(String.format("| open files: before / peak / after | %d / %d / %d |%n", filesBefore,
-                        tally.maximum("open files"), filesBefore))
+                        tally.maximum("open files"), filesAfter))
                 .append(String.format("| OS threads: before / peak / after | %d / %d / %d |%n", osThreadsBefore,
                         tally.maximum("os threads"), osThreadsAfter))
                 .append(String.format("| virtual threads before and after (JSON thread dump) | %d |%n", virtualBefore))

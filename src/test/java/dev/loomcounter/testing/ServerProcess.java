@@ -142,6 +142,25 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's open sockets: its listening sockets and its connections, the files in {@code /proc/PID/fd} that
+     * link to {@code socket:[inode]}. Unlike {@link #openFiles()}, not the files the JDK opens for itself on first use
+     * (its socket pollers' epoll and wake-up descriptors).
+     */
+    public int openSockets() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return (int) fds.filter(ServerProcess::isSocket).count();
+        }
+    }
+
+    private static boolean isSocket(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+        } catch (IOException e) {
+            return false; // closed since it was listed
+        }
+    }
+
     /** The JSON thread dump {@code jcmd <pid> Thread.dump_to_file -format=json} writes: every thread, virtual too. */
     public JsonObject threadDump(Path dir) throws IOException, InterruptedException {
         Path file = Files.createTempFile(dir, "threads", ".json");
