@@ -9,12 +9,14 @@ import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults of the server's own and of its host: a request that fails inside, no file descriptor left for a new
@@ -46,11 +48,15 @@ class FaultsTest {
     }
 
     @Test
-    void anAcceptWithoutAFreeFileDescriptorIsRetriedUntilOneIsFree() throws Exception {
+    void anAcceptWithoutAFreeFileDescriptorIsRetriedUntilOneIsFree(@TempDir Path dir) throws Exception {
         try (ServerProcess server = ServerProcess.start(List.of("--unit-iterations", "1000"))) {
-            // One request first, so that whatever the server opens once (the poller, the classes' jar files) is
-            // open before the limit: after it, a connection costs the server exactly one descriptor.
+            // One request first, so that whatever the server opens once is open before the limit: after it, a
+            // connection costs the server exactly one descriptor. The JDK opens its socket pollers' descriptors when
+            // a virtual thread first parks in a socket read, and a request already there when the connection's
+            // thread reads parks nobody: so the request is sent only once that thread is parked in its read.
             try (TestClient warmUp = new TestClient(server.port())) {
+                await().atMost(PATIENCE).until(() -> ServerProcess.stackOf(server.threadDump(dir), "conn-1").stream()
+                        .anyMatch(frame -> frame.contains("sun.nio.ch.Poller.poll")));
                 assertThat(warmUp.ask("1 1")).isEqualTo("2");
             }
             server.awaitLog("conn-1 closed");

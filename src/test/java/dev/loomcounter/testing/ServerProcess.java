@@ -177,6 +177,21 @@ public final class ServerProcess implements AutoCloseable {
         return virtualThreadsWithStacks(threadDump).size();
     }
 
+    /** The stack of the thread named {@code name} in a thread dump, top frame first; empty if there is none. */
+    public static List<String> stackOf(JsonObject threadDump, String name) {
+        for (JsonElement container : threadDump.getAsJsonArray("threadContainers")) {
+            for (JsonElement element : container.getAsJsonObject().getAsJsonArray("threads")) {
+                JsonObject thread = element.getAsJsonObject();
+                if (thread.get("name").getAsString().equals(name)) {
+                    List<String> frames = new ArrayList<>();
+                    thread.getAsJsonArray("stack").forEach(frame -> frames.add(frame.getAsString()));
+                    return frames;
+                }
+            }
+        }
+        return List.of();
+    }
+
     /** The same threads, each as its name and its top frames: what a failed count should show. */
     public static List<String> virtualThreadsWithStacks(JsonObject threadDump) {
         List<String> threads = new ArrayList<>();
