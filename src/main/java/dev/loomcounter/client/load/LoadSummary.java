@@ -1,5 +1,7 @@
 package dev.loomcounter.client.load;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.loomcounter.client.link.RoundTrip;
 import dev.loomcounter.client.link.ServerAddress;
 import dev.loomcounter.protocol.ErrorCode;
@@ -32,6 +34,8 @@ record LoadSummary(LoadSettings settings, ServerAddress server, Counts measured,
 
     /** The percentiles reported, as HdrHistogram names them, and as the JSON keys name them. */
     private static final Map<String, Double> PERCENTILES = percentiles();
+    /** Keeps the fields that are null (a run without replies has no percentiles), and writes {@code <} as it is. */
+    private static final Gson JSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private static Map<String, Double> percentiles() {
         Map<String, Double> percentiles = new LinkedHashMap<>();
@@ -106,7 +110,7 @@ record LoadSummary(LoadSettings settings, ServerAddress server, Counts measured,
         json.put("latency_ms", latencyJson());
         json.put("clean", clean());
         json.put("first_problem", firstProblem);
-        return Json.write(json);
+        return JSON.toJson(json);
     }
 
     private Map<String, Object> settingsJson() {

@@ -3,11 +3,8 @@ package dev.loomcounter.client.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.JsonParser;
 import dev.loomcounter.protocol.Request;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
@@ -79,28 +76,6 @@ class LoadParametersTest {
         assertThatThrownBy(() -> new LoadSettings(1, new LoadSettings.Limit.Requests(1),
                 new LoadSettings.Pacing.OpenLoop(Double.NaN), Duration.ZERO, new IncrementRange(0, 1),
                 OptionalLong.empty())).hasMessageStartingWith("--rate must be more than 0");
-    }
-
-    @Test
-    void jsonEscapesStringsAndReadsBack() {
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("nan", Double.NaN);
-        inner.put("count", 3L);
-        Map<String, Object> object = new LinkedHashMap<>();
-        object.put("text", "quote \" backslash \\ newline \n tab \t bell \u0007 é");
-        object.put("none", null);
-        object.put("flag", true);
-        object.put("inner", inner);
-
-        String json = Json.write(object);
-
-        var parsed = JsonParser.parseString(json).getAsJsonObject();
-        assertThat(parsed.get("text").getAsString()).isEqualTo(object.get("text"));
-        assertThat(parsed.get("none").isJsonNull()).isTrue();
-        assertThat(parsed.get("flag").getAsBoolean()).isTrue();
-        assertThat(parsed.getAsJsonObject("inner").get("nan").isJsonNull()).isTrue();
-        assertThat(parsed.getAsJsonObject("inner").get("count").getAsLong()).isEqualTo(3);
-        assertThat(json).doesNotContain("\n");
     }
 
     private static LoadSettings closedLoop(LoadSettings.Limit limit, Duration warmup, OptionalLong seed) {
