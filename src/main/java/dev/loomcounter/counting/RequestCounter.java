@@ -94,8 +94,9 @@ public final class RequestCounter implements AutoCloseable {
      *                                is closed, every subtask cancelled and finished, before this returns
      */
     public Outcome count(Request.Count request, RandomGenerator draws) throws InterruptedException {
-        String name = RequestContext.CURRENT.orElseThrow(() -> new NoSuchElementException(
-                "count needs a request: ScopedValue.where(RequestContext.CURRENT, context).call(...)")).request();
+        RequestContext current = RequestContext.CURRENT.orElseThrow(() -> new NoSuchElementException(
+                "count needs a request: ScopedValue.where(RequestContext.CURRENT, context).call(...)"));
+        String name = current.request();
         int subtasks = request.increments();
         // All of the request's permits or none, at once: a request that does not fit is refused now, never queued.
         if (!budget.tryAcquire(subtasks)) {
@@ -110,12 +111,15 @@ public final class RequestCounter implements AutoCloseable {
         // open(); when it is up, the scope is cancelled and join() throws TimeoutException. A brief request gets no
         // timer: the JDK sets one on the common pool's delay scheduler and cancels it at join, which wakes that
         // scheduler's thread twice and costs more than the whole request; and a brief request ends anyway.
-        try (var scope = StructuredTaskScope.open(
-                Joiner.<Duration>allSuccessfulOrThrow(),
-                config -> {
-                    var named = config.withName(name).withThreadFactory(threads.factory(name + "/increment-"));
-                    return brief ? named : named.withTimeout(timeout);
-                })) {
+        // The live view's record of the scope (for its thread dump) makes the scope's threads: it closes after the
+        // scope, once join() and close() have seen every one of them end.
+        try (var increments = current.live().threads().scope(name, threads.factory(name + "/increment-"));
+             var scope = StructuredTaskScope.open(
+                     Joiner.<Duration>allSuccessfulOrThrow(),
+                     config -> {
+                         var named = config.withName(name).withThreadFactory(increments);
+                         return brief ? named : named.withTimeout(timeout);
+                     })) {
 
             for (int i = 1; i <= subtasks; i++) {
                 int index = i;

@@ -43,11 +43,13 @@ public final class LiveServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
     private final Broadcast broadcast;
+    private final ThreadDump threadDump;
 
     private LiveServer(Recorder recorder, HttpServer http, String carrierPrefix) {
         this.recorder = recorder;
         this.http = http;
         this.broadcast = new Broadcast(recorder, carrierPrefix);
+        this.threadDump = new ThreadDump(recorder.threads(), carrierPrefix);
     }
 
     /**
@@ -130,7 +132,7 @@ public final class LiveServer implements AutoCloseable {
                 case "/events" -> stream(exchange);
                 case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                         recorder.metrics().prometheus());
-                case "/threads" -> send(exchange, 200, "application/json; charset=utf-8", ThreadDump.json());
+                case "/threads" -> send(exchange, 200, "application/json; charset=utf-8", threadDump.json());
                 default -> {
                     String file = FILES.get(path);
                     if (file == null) {

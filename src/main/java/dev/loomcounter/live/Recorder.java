@@ -24,13 +24,14 @@ public final class Recorder {
      * than a person can follow, and the page draws them without taking the server's cores.
      */
     static final int RING_CAPACITY = 1_000;
-    private static final Recorder OFF = new Recorder("", false);
+    private static final Recorder OFF = new Recorder("", false, ThreadTree.NONE);
 
     private final long origin = System.nanoTime();
     private final String description;
     private final boolean subtasksHoldCarriers;
     private final EventRing ring = new EventRing(RING_CAPACITY);
     private final Metrics metrics = new Metrics();
+    private final ThreadTree threads;
     private volatile boolean watched;
 
     /**
@@ -40,8 +41,13 @@ public final class Recorder {
      *                             it started and where it ended, since it leaves its carrier in between
      */
     public Recorder(String description, boolean subtasksHoldCarriers) {
+        this(description, subtasksHoldCarriers, new ThreadTree());
+    }
+
+    private Recorder(String description, boolean subtasksHoldCarriers, ThreadTree threads) {
         this.description = description;
         this.subtasksHoldCarriers = subtasksHoldCarriers;
+        this.threads = threads;
     }
 
     /**
@@ -50,6 +56,14 @@ public final class Recorder {
      */
     public static Recorder off() {
         return OFF;
+    }
+
+    /**
+     * The server's scopes and their threads, for the page's thread dump. Every scope of the server takes its thread
+     * factory from here: {@code var threads = live.threads().scope(name, factory)}.
+     */
+    public ThreadTree threads() {
+        return threads;
     }
 
     /** True while a live page is open: the one check every event site makes first. */

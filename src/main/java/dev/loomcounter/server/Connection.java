@@ -129,10 +129,10 @@ final class Connection {
     Ending serve() {
         owner = Thread.currentThread();
         Ending ending = Ending.FAILED;
-        try (var scope = StructuredTaskScope.open(
-                Joiner.<Void>awaitAllSuccessfulOrThrow(),
-                config -> config.withName(name)
-                        .withThreadFactory(shared.settings().threads().factory(name + "/worker-")))) {
+        try (var workers = shared.live().threads().scope(name, shared.settings().threads().factory(name + "/worker-"));
+             var scope = StructuredTaskScope.open(
+                     Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                     config -> config.withName(name).withThreadFactory(workers))) {
             try {
                 ending = readRequests(scope);
                 // After STOP or the end of the stream: the worker answers everything queued before the scope ends.

@@ -172,9 +172,10 @@ public final class CountingServer implements AutoCloseable {
         // awaitAll(): the server's scope never cancels itself. One connection ending, however it ends, must not
         // touch the others; the scope is there so that the server cannot finish while any connection still runs.
         // The factory names each connection's thread conn-1, conn-2, ...: in fork order, as the ids below.
-        try (var scope = StructuredTaskScope.open(
-                Joiner.<Ending>awaitAll(),
-                config -> config.withName("server").withThreadFactory(settings.threads().factory("conn-")))) {
+        try (var connectionThreads = live.threads().scope("server", settings.threads().factory("conn-"));
+             var scope = StructuredTaskScope.open(
+                     Joiner.<Ending>awaitAll(),
+                     config -> config.withName("server").withThreadFactory(connectionThreads))) {
             int nextId = 1;
             long backoffMillis = FIRST_BACKOFF_MILLIS;
             while (!shuttingDown.get()) {

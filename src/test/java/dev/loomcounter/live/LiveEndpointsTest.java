@@ -3,6 +3,8 @@ package dev.loomcounter.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.loomcounter.testing.TestClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -54,17 +56,34 @@ class LiveEndpointsTest {
     }
 
     @Test
-    void threadsIsTheJsonDumpWithTheServersNamedScopes() throws Exception {
+    void threadsIsAJsonDumpOfTheServersScopeTree() throws Exception {
         try (LiveTestServer server = LiveTestServer.start(SLEEP_A_MINUTE);
              TestClient client = server.connect()) {
             client.send("0 2\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> server.recorder().metrics().connectionsOpen() == 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> containers(server).contains("conn-1/req-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> containers(server).containsKey("conn-1/req-1"));
             HttpResponse<String> response = server.get("/threads");
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
-            assertThat(unescaped(response.body())).startsWith("{").contains("\"threadDump\"")
-                    .contains("conn-1/req-1/increment-1").contains("conn-1/worker-");
-            assertThat(containers(server)).contains("server", "conn-1", "conn-1/req-1");
+            Map<String, JsonObject> containers = containers(response.body());
+
+            // The tree jcmd's JSON dump shows: server > conn-1 > conn-1/req-1, each scope owned by the thread that
+            // opened it, each thread with its stack.
+            assertThat(containers.get("server").get("parent").getAsString()).isEqualTo("<root>");
+            assertThat(containers.get("conn-1").get("parent").getAsString()).isEqualTo("server");
+            assertThat(containers.get("conn-1/req-1").get("parent").getAsString()).isEqualTo("conn-1");
+            assertThat(names(containers.get("server"))).containsExactly("conn-1");
+            assertThat(names(containers.get("conn-1"))).containsExactly("conn-1/worker-1");
+            assertThat(names(containers.get("conn-1/req-1")))
+                    .containsExactlyInAnyOrder("conn-1/req-1/increment-1", "conn-1/req-1/increment-2");
+            assertThat(containers.get("conn-1").get("owner").getAsString())
+                    .isEqualTo(tid(containers.get("server"), "conn-1"));
+            assertThat(containers.get("conn-1/req-1").get("owner").getAsString())
+                    .isEqualTo(tid(containers.get("conn-1"), "conn-1/worker-1"));
+            JsonObject increment = containers.get("conn-1/req-1").getAsJsonArray("threads").get(0).getAsJsonObject();
+            assertThat(increment.get("virtual").getAsBoolean()).isTrue();
+            assertThat(increment.get("state").getAsString()).isEqualTo("TIMED_WAITING");
+            assertThat(increment.getAsJsonArray("stack").toString()).contains("dev.loomcounter.counting.Work$Sleep.perform");
+            assertThat(containers).containsKey("<root>");
         }
     }
 
@@ -151,20 +170,32 @@ class LiveEndpointsTest {
         throw new AssertionError("the stream ended before a line starting with " + prefix);
     }
 
-    /** The thread containers' names in {@code /threads}, each cut before the JDK's own suffix. */
-    private static List<String> containers(LiveTestServer server) throws Exception {
-        Matcher matcher = Pattern.compile("\"container\": \"([^\"/]+(?:/[a-z]+-\\d+)*)[/@\"]")
-                .matcher(unescaped(server.get("/threads").body()));
+    /** The thread containers of {@code /threads}, by name. */
+    private static Map<String, JsonObject> containers(LiveTestServer server) throws Exception {
+        return containers(server.get("/threads").body());
+    }
+
+    private static Map<String, JsonObject> containers(String json) {
+        Map<String, JsonObject> containers = new LinkedHashMap<>();
+        JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("threadDump").getAsJsonArray("threadContainers")
+                .forEach(container -> containers.put(container.getAsJsonObject().get("container").getAsString(),
+                        container.getAsJsonObject()));
+        return containers;
+    }
+
+    private static List<String> names(JsonObject container) {
         List<String> names = new ArrayList<>();
-        while (matcher.find()) {
-            names.add(matcher.group(1));
-        }
+        container.getAsJsonArray("threads").forEach(thread -> names.add(thread.getAsJsonObject().get("name").getAsString()));
         return names;
     }
 
-    /** The dump writes {@code /} as {@code \/}, as JSON allows. */
-    private static String unescaped(String json) {
-        return json.replace("\\/", "/");
+    private static String tid(JsonObject container, String name) {
+        for (var thread : container.getAsJsonArray("threads")) {
+            if (thread.getAsJsonObject().get("name").getAsString().equals(name)) {
+                return thread.getAsJsonObject().get("tid").getAsString();
+            }
+        }
+        throw new AssertionError("no thread " + name + " in " + container.get("container"));
     }
 
     /** A strict reader of the Prometheus text format: every line a comment of a known kind or one sample. */

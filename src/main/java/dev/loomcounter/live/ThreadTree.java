@@ -1,0 +1,128 @@
+package dev.loomcounter.live;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server's scopes, and the threads each one forked: the tree that {@link ThreadDump} walks.
+ *
+ * <p>Why the server keeps its own record: the JDK keeps the same tree (its thread containers), but the only public
+ * way to read it is the JDK's whole-process JSON dump, and on JDK 25.0.3 that dump can crash a JVM whose virtual
+ * threads mount and unmount while it runs (see {@link ThreadDump}). Knowing its own scopes, the server can walk them
+ * with {@link Thread#getStackTrace()}, which is safe at any moment.
+ *
+ * <p>What it costs: a scope is added to a set when it opens and removed when it closes; a thread is added to its
+ * scope's list by the scope's owner, inside {@code fork()}, under a lock nobody else takes but a dump. Nothing is done
+ * on the forked thread itself, and nothing per thread is added to its stack.
+ */
+public final class ThreadTree {
+
+    /** The tree of a recorder that nothing watches: it records nothing, and its scopes cost nothing. */
+    static final ThreadTree NONE = new ThreadTree(false);
+
+    private final boolean recording;
+    private final Set<Scope> scopes = ConcurrentHashMap.newKeySet();
+    private final AtomicLong opened = new AtomicLong();
+
+    ThreadTree() {
+        this(true);
+    }
+
+    private ThreadTree(boolean recording) {
+        this.recording = recording;
+    }
+
+    /**
+     * A scope named {@code name}, owned by the calling thread, whose threads {@code factory} makes: give it to the
+     * scope as its thread factory, and close it after the scope ({@code try (var threads = tree.scope(...); var
+     * scope = StructuredTaskScope.open(..., config -> config.withThreadFactory(threads)))}: resources close in
+     * reverse order, so the scope has joined every thread before this record of it goes).
+     */
+    public Scope scope(String name, ThreadFactory factory) {
+        if (!recording) {
+            return new Scope(name, Thread.currentThread(), 0, factory);
+        }
+        Scope scope = new Scope(name, Thread.currentThread(), opened.incrementAndGet(), factory);
+        scopes.add(scope);
+        return scope;
+    }
+
+    /** The scopes open now, in the order they were opened. */
+    List<Scope> open() {
+        List<Scope> list = new ArrayList<>(scopes);
+        list.sort(Comparator.comparingLong(Scope::order));
+        return list;
+    }
+
+    /** One open scope: its name, its owner, and the threads it forked that may still run. */
+    public final class Scope implements ThreadFactory, AutoCloseable {
+
+        private final String name;
+        private final Thread owner;
+        private final long order;
+        private final ThreadFactory factory;
+        /** Guarded by itself. Pruned of finished threads whenever it doubles, so a long-lived scope stays small. */
+        private final List<Thread> threads = new ArrayList<>(1);
+        private int pruneAt = 16;
+
+        private Scope(String name, Thread owner, long order, ThreadFactory factory) {
+            this.name = name;
+            this.owner = owner;
+            this.order = order;
+            this.factory = factory;
+        }
+
+        /** Called by {@code fork()}, on the owner's thread, before it starts the thread. */
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = factory.newThread(task);
+            if (recording && thread != null) {
+                synchronized (threads) {
+                    if (threads.size() >= pruneAt) {
+                        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+                        pruneAt = Math.max(16, 2 * threads.size());
+                    }
+                    threads.add(thread);
+                }
+            }
+            return thread;
+        }
+
+        String name() {
+            return name;
+        }
+
+        Thread owner() {
+            return owner;
+        }
+
+        long order() {
+            return order;
+        }
+
+        /** Threads it holds on to now, ended ones included until the next pruning: for tests. */
+        int recorded() {
+            synchronized (threads) {
+                return threads.size();
+            }
+        }
+
+        /** Its threads that have started and not yet ended. */
+        List<Thread> alive() {
+            synchronized (threads) {
+                return threads.stream().filter(Thread::isAlive).toList();
+            }
+        }
+
+        /** Called once the scope has closed: every thread it forked has ended. */
+        @Override
+        public void close() {
+            scopes.remove(this);
+        }
+    }
+}

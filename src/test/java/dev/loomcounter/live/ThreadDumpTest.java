@@ -1,0 +1,171 @@
+package dev.loomcounter.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import org.junit.jupiter.api.Test;
+
+/** The server's own thread dump, on scopes made here: the tree, the owners, the bounds, one dump at a time. */
+class ThreadDumpTest {
+
+    private static final String CARRIERS = "ForkJoinPool-1-worker-";
+
+    @Test
+    void eachScopeIsAContainerWithItsOwnerItsParentAndItsThreadsStacks() throws Exception {
+        ThreadTree tree = new ThreadTree();
+        CountDownLatch inside = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        try (var outerThreads = tree.scope("outer", Thread.ofVirtual().name("outer-", 1).factory());
+             var outer = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                     config -> config.withThreadFactory(outerThreads))) {
+            outer.fork(() -> {
+                // A subtask that opens a scope of its own: its parent is the scope the subtask was forked into.
+                try (var innerThreads = tree.scope("outer/inner", Thread.ofVirtual().name("inner-", 1).factory());
+                     var inner = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                             config -> config.withThreadFactory(innerThreads))) {
+                    for (int i = 0; i < 2; i++) {
+                        inner.fork(() -> {
+                            inside.countDown();
+                            release.await();
+                            return null;
+                        });
+                    }
+                    inner.join();
+                }
+                return null;
+            });
+            outer.fork(() -> {
+                inside.countDown();
+                release.await();
+                return null;
+            });
+            inside.await();
+
+            Map<String, JsonObject> containers = containers(new ThreadDump(tree, CARRIERS).json());
+            release.countDown();
+            outer.join();
+
+            assertThat(containers).containsKeys("<root>", "ForkJoinPool-1", "outer", "outer/inner");
+            assertThat(containers.get("outer").get("parent").getAsString())
+                    .as("the owner, this test's thread, is in no scope of the tree").isEqualTo("<root>");
+            assertThat(containers.get("outer").get("owner").getAsString())
+                    .isEqualTo(Long.toString(Thread.currentThread().threadId()));
+            assertThat(names(containers.get("outer"))).containsExactlyInAnyOrder("outer-1", "outer-2");
+            assertThat(containers.get("outer/inner").get("parent").getAsString()).isEqualTo("outer");
+            assertThat(containers.get("outer/inner").get("owner").getAsString())
+                    .isEqualTo(tid(containers.get("outer"), "outer-1"));
+            assertThat(names(containers.get("outer/inner"))).containsExactlyInAnyOrder("inner-1", "inner-2");
+            JsonObject waiting = containers.get("outer/inner").getAsJsonArray("threads").get(0).getAsJsonObject();
+            assertThat(waiting.get("virtual").getAsBoolean()).isTrue();
+            assertThat(waiting.get("state").getAsString()).isEqualTo("WAITING");
+            assertThat(waiting.getAsJsonArray("stack").toString()).contains("CountDownLatch.await");
+            assertThat(names(containers.get("<root>"))).contains(Thread.currentThread().getName());
+        }
+        assertThat(tree.open()).as("closed scopes leave the tree").isEmpty();
+    }
+
+    @Test
+    void onlySoManyThreadsCarryTheirStacksTheRestAreCounted() throws Exception {
+        ThreadTree tree = new ThreadTree();
+        int threads = ThreadDump.MAX_THREADS + 200;
+        CountDownLatch started = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        try (var many = tree.scope("many", Thread.ofVirtual().factory());
+             var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                     config -> config.withThreadFactory(many))) {
+            for (int i = 0; i < threads; i++) {
+                scope.fork(() -> {
+                    started.countDown();
+                    release.await();
+                    return null;
+                });
+            }
+            started.await();
+            JsonObject container = containers(new ThreadDump(tree, CARRIERS).json()).get("many");
+            release.countDown();
+            scope.join();
+
+            assertThat(container.get("threadCount").getAsString()).isEqualTo(Integer.toString(threads));
+            assertThat(container.getAsJsonArray("threads")).hasSize(ThreadDump.MAX_THREADS);
+            assertThat(container.get("threadsNotListed").getAsString()).isEqualTo("200");
+        }
+    }
+
+    @Test
+    void aDumpAskedForWhileTheLastIsFreshIsTheLastOne() {
+        ThreadTree tree = new ThreadTree();
+        ThreadDump cached = new ThreadDump(tree, CARRIERS, Duration.ofHours(1));
+        String first = cached.json();
+        assertThat(cached.json()).isSameAs(first);
+        assertThat(cached.taken()).isEqualTo(1);
+
+        ThreadDump uncached = new ThreadDump(tree, CARRIERS, Duration.ZERO);
+        uncached.json();
+        uncached.json();
+        assertThat(uncached.taken()).isEqualTo(2);
+    }
+
+    @Test
+    void aLongLivedScopeForgetsItsEndedThreads() throws Exception {
+        ThreadTree tree = new ThreadTree();
+        try (var threads = tree.scope("long-lived", Thread.ofVirtual().factory());
+             var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(),
+                     config -> config.withThreadFactory(threads))) {
+            for (int i = 0; i < 1_000; i++) {
+                // One at a time, each done before the next: like a server scope's connections coming and going.
+                CountDownLatch done = new CountDownLatch(1);
+                scope.fork(done::countDown);
+                done.await();
+            }
+            assertThat(threads.recorded()).isLessThanOrEqualTo(32);
+            scope.join();
+        }
+    }
+
+    @Test
+    void aTreeThatRecordsNothingStillMakesTheThreads() throws Exception {
+        try (var threads = ThreadTree.NONE.scope("off", Thread.ofVirtual().name("off-", 1).factory());
+             var scope = StructuredTaskScope.open(Joiner.<String>awaitAllSuccessfulOrThrow(),
+                     config -> config.withThreadFactory(threads))) {
+            var name = scope.fork(() -> Thread.currentThread().getName());
+            scope.join();
+            assertThat(name.get()).isEqualTo("off-1");
+            assertThat(threads.recorded()).isZero();
+            assertThat(ThreadTree.NONE.open()).isEmpty();
+        }
+    }
+
+    private static Map<String, JsonObject> containers(String json) {
+        Map<String, JsonObject> containers = new LinkedHashMap<>();
+        JsonArray array = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("threadDump")
+                .getAsJsonArray("threadContainers");
+        array.forEach(container -> containers.put(container.getAsJsonObject().get("container").getAsString(),
+                container.getAsJsonObject()));
+        return containers;
+    }
+
+    private static List<String> names(JsonObject container) {
+        List<String> names = new ArrayList<>();
+        container.getAsJsonArray("threads").forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
+        return names;
+    }
+
+    private static String tid(JsonObject container, String name) {
+        for (var thread : container.getAsJsonArray("threads")) {
+            if (thread.getAsJsonObject().get("name").getAsString().equals(name)) {
+                return thread.getAsJsonObject().get("tid").getAsString();
+            }
+        }
+        throw new AssertionError("no thread " + name);
+    }
+}
