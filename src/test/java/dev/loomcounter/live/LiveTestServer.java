@@ -1,5 +1,6 @@
 package dev.loomcounter.live;
 
+import dev.loomcounter.live.http.WebLimits;
 import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
@@ -25,20 +26,33 @@ final class LiveTestServer implements AutoCloseable {
 
     /** A server with {@link TestServer#TEST_FLAGS}, then {@code --quiet}, then {@code flags}, and its view. */
     static LiveTestServer start(String... flags) throws IOException {
+        return start(WebLimits.DEFAULTS, LiveServer.JDK_THREAD_DUMP, flags);
+    }
+
+    /** As {@link #start(String...)}, the view with {@code limits} and its thread dumps from {@code threadDumps}. */
+    static LiveTestServer start(WebLimits limits, LiveServer.ThreadDumps threadDumps, String... flags)
+            throws IOException {
         String[] quiet = new String[flags.length + 1];
         quiet[0] = "--quiet";
         System.arraycopy(flags, 0, quiet, 1, flags.length);
         TestServer server = TestServer.start(quiet);
         try {
-            return new LiveTestServer(server, LiveServer.start(server.server().live(), "127.0.0.1", 0));
+            return new LiveTestServer(server, LiveServer.start(server.server().live(), "127.0.0.1", 0, limits,
+                    threadDumps, note -> { }));
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
+    /** The counting server's port. */
     int port() {
         return server.port();
+    }
+
+    /** The live view's port. */
+    int webPort() {
+        return view.port();
     }
 
     TestClient connect() throws IOException {
