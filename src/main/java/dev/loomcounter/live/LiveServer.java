@@ -130,12 +130,17 @@ public final class LiveServer implements AutoCloseable {
             log.info("live view: " + view.url() + (everywhere ? " (listening on all interfaces)" : ""));
             return Optional.of(view);
         } catch (BindException e) {
-            log.info("live view off: " + host + ":" + port + " is in use (--web-port picks another, 0 none)");
+            log.info("live view off: " + where(host, port) + " is in use (--web-port picks another, 0 none)");
             return Optional.empty();
         } catch (IOException e) {
-            log.info("live view off: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            log.info("live view off: cannot listen on " + where(host, port) + ": " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** {@code host:port} as given, an IPv6 address in brackets so that the port stays apart from it. */
+    private static String where(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** The virtual-thread scheduler's own view of itself (JDK 24 and later), and the view's own counts. */
