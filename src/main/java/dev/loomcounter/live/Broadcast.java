@@ -2,6 +2,7 @@ package dev.loomcounter.live;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Each page has its own short queue of batches. A page that stops reading (a stalled browser, a laptop lid shut)
  * fills only its own queue, and its batches are dropped and counted: it never holds up the pump, the other pages,
- * or the server. The recorder is watched exactly while at least one page is subscribed.
+ * or the server. The recorder is watched exactly while at least one page is subscribed. At most
+ * {@code maxSubscribers} pages are at once: each one costs a thread and a queue.
  */
 final class Broadcast implements AutoCloseable {
 
@@ -50,23 +52,34 @@ final class Broadcast implements AutoCloseable {
     private final LongAdder batchesDropped = new LongAdder();
     private final Object watchLock = new Object();
     private final Thread pump;
+    private final int maxSubscribers;
     private volatile boolean closed;
 
-    Broadcast(Recorder recorder, String carrierPrefix) {
+    Broadcast(Recorder recorder, String carrierPrefix, int maxSubscribers) {
         this.recorder = recorder;
+        this.maxSubscribers = maxSubscribers;
         this.gauges = new Gauges(recorder.metrics(), carrierPrefix);
         // A platform thread: the page must keep moving even when CPU-bound subtasks hold every carrier. That is
         // the very moment worth watching.
         this.pump = Thread.ofPlatform().name("live-view-pump").daemon().start(this::pump);
     }
 
-    Subscription subscribe() {
+    /** A new page's subscription, or empty if {@code maxSubscribers} pages are subscribed already. */
+    Optional<Subscription> subscribe() {
         Subscription subscription = new Subscription();
         synchronized (watchLock) {
+            if (subscriptions.size() >= maxSubscribers) {
+                return Optional.empty();
+            }
             subscriptions.add(subscription);
             recorder.watch(true);
         }
-        return subscription;
+        return Optional.of(subscription);
+    }
+
+    /** Pages subscribed now. */
+    int subscribers() {
+        return subscriptions.size();
     }
 
     private void unsubscribe(Subscription subscription) {

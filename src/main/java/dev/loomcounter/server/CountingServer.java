@@ -3,6 +3,7 @@ package dev.loomcounter.server;
 import dev.loomcounter.counting.RequestCounter;
 import dev.loomcounter.counting.SubtaskGauge;
 import dev.loomcounter.live.LiveServer;
+import dev.loomcounter.live.http.Authority;
 import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.protocol.ErrorCode;
@@ -104,8 +105,8 @@ public final class CountingServer implements AutoCloseable {
     }
 
     /**
-     * Binds the address and starts accepting in the background, with the live view on {@code --web-port} unless it
-     * is 0; {@link #close()} stops both.
+     * Binds the address and starts accepting in the background, with the live view on {@code --web-host} and
+     * {@code --web-port} unless the port is 0; {@link #close()} stops both.
      *
      * @throws java.net.BindException if the address is in use
      */
@@ -122,7 +123,7 @@ public final class CountingServer implements AutoCloseable {
     static CountingServer start(ServerSettings settings, Log log, Supplier<RequestCounter> counters)
             throws IOException {
         CountingServer server = new CountingServer(settings, log, counters);
-        server.log.info("loom-counter listening on " + server.address().getHostString() + ":" + server.port()
+        server.log.info("loom-counter listening on " + Authority.of(server.address().getAddress(), server.port())
                 + " with " + settings.threads().description() + " (Java " + Runtime.version() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores)");
         server.log.info("  " + settings.work().description() + "; at most " + settings.maxConnections()
@@ -132,7 +133,8 @@ public final class CountingServer implements AutoCloseable {
                 + Durations.format(settings.idleTimeout()) + ", write timeout "
                 + Durations.format(settings.writeTimeout()));
         if (settings.webPort() != 0) {
-            server.view = LiveServer.startBeside(server.live, settings.host(), settings.webPort(), log);
+            // --web-host, not --host: opening the counting port to a network leaves the page on loopback.
+            server.view = LiveServer.startBeside(server.live, settings.webHost(), settings.webPort(), log);
         }
         server.acceptor.start();
         server.timeoutWatch.start();

@@ -9,8 +9,13 @@ public final class Defaults {
     /** Local only unless asked: a teaching server has no business listening on every interface. */
     public static final String HOST = "127.0.0.1";
     public static final int PORT = 7007;
-    /** The live view's web page, on the same host; 0 turns it off. */
+    /** The live view's web page; 0 turns it off. */
     public static final int WEB_PORT = 7080;
+    /**
+     * The live view's address, loopback whatever {@code --host} says: the page and its thread dump are for the person
+     * at this machine, and opening the counting port to a network is no reason to open them too.
+     */
+    public static final String WEB_HOST = "127.0.0.1";
 
     /** Connections served at once (the original's MAX_NUM_CLIENT_CONNECTIONS_TO_SERVER); one more gets ERR busy. */
     public static final int MAX_CONNECTIONS = 1_000;

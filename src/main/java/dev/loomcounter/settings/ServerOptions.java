@@ -95,9 +95,14 @@ public final class ServerOptions {
     Fairness fairness;
 
     @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "" + Defaults.WEB_PORT,
-            description = "Port of the live view (carriers, scopes, /metrics, /threads) on --host; 0: none "
+            description = "Port of the live view (carriers, scopes, /metrics, /threads) on --web-host; 0: none "
                     + "(default: ${DEFAULT-VALUE}).")
     int webPort;
+
+    @Option(names = "--web-host", paramLabel = "HOST", defaultValue = Defaults.WEB_HOST,
+            description = "Address of the live view, independent of --host: its thread dump shows the server's "
+                    + "insides, so it stays on loopback unless asked (default: ${DEFAULT-VALUE}).")
+    String webHost;
 
     @Option(names = {"-q", "--quiet"}, description = "No per-subtask log lines.")
     boolean quiet;
@@ -128,6 +133,6 @@ public final class ServerOptions {
                 Duration.ofMillis(unitMillis), maxUnits, seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
         return new ServerSettings(endpoint.host, endpoint.port, maxConnections, maxIncrements, maxSubtasks,
                 maxLineBytes, requestTimeout, idleTimeout, writeTimeout, shutdownGrace, workSettings, threads,
-                fairness, webPort, quiet, logLinesPerSecond);
+                fairness, webPort, webHost, quiet, logLinesPerSecond);
     }
 }

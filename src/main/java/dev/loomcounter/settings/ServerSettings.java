@@ -23,11 +23,13 @@ public record ServerSettings(
         ThreadKind threads,
         Fairness fairness,
         int webPort,
+        String webHost,
         boolean quiet,
         int logLinesPerSecond) {
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(webHost, "webHost");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(writeTimeout, "writeTimeout");

@@ -88,7 +88,7 @@ class LiveEndpointsTest {
     }
 
     @Test
-    void unknownPathsAre404AndWritesAre405() throws Exception {
+    void unknownPathsAre404AndOtherMethodsAre405() throws Exception {
         try (LiveTestServer server = LiveTestServer.start("--max-units", "1", "--fairness", "off")) {
             assertThat(server.get("/").statusCode()).isEqualTo(200);
             assertThat(server.get("/").body()).contains("<canvas id=\"timeline\">");
@@ -96,22 +96,27 @@ class LiveEndpointsTest {
                     .hasValue("text/javascript; charset=utf-8");
             assertThat(server.get("/nothing-here").statusCode()).isEqualTo(404);
             assertThat(server.get("/metrics/extra").statusCode()).isEqualTo(404);
-            for (String method : List.of("POST", "PUT", "DELETE")) {
+            for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS")) {
                 HttpResponse<String> refused = server.send(HttpRequest.newBuilder(URI.create(server.url("/metrics")))
-                        .method(method, HttpRequest.BodyPublishers.ofString("x")));
+                        .method(method, HttpRequest.BodyPublishers.noBody()));
                 assertThat(refused.statusCode()).as(method).isEqualTo(405);
                 assertThat(refused.headers().firstValue("Allow")).hasValue("GET, HEAD");
             }
+            // A request with content is refused before its method is looked at: this server reads no bodies.
+            HttpResponse<String> withBody = server.send(HttpRequest.newBuilder(URI.create(server.url("/metrics")))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")));
+            assertThat(withBody.statusCode()).isEqualTo(413);
         }
     }
 
     @Test
     void theStreamSaysHelloThenSendsBatchesWithTheEventsOfARequest() throws Exception {
         try (LiveTestServer server = LiveTestServer.start("--max-units", "1", "--fairness", "off");
-             Socket page = new Socket("127.0.0.1", URI.create(server.url("/")).getPort())) {
+             Socket page = new Socket("127.0.0.1", server.webPort())) {
             assertThat(server.recorder().isWatched()).as("watched with no page open").isFalse();
             page.setSoTimeout(20_000);
-            page.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            page.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + server.webPort() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             BufferedReader lines = new BufferedReader(new InputStreamReader(page.getInputStream(), StandardCharsets.UTF_8));
             assertThat(lines.readLine()).isEqualTo("HTTP/1.1 200 OK");
             String hello = untilStartsWith(lines, "data: ");
@@ -139,9 +144,10 @@ class LiveEndpointsTest {
              Socket stalled = new Socket()) {
             // A browser that asks for the stream and then never reads a byte of it; a small window fills soon.
             stalled.setReceiveBufferSize(1_024);
-            stalled.connect(new InetSocketAddress("127.0.0.1", URI.create(server.url("/")).getPort()));
+            stalled.connect(new InetSocketAddress("127.0.0.1", server.webPort()));
             OutputStream out = stalled.getOutputStream();
-            out.write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET /events HTTP/1.1\r\nHost: localhost:" + server.webPort() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             await().atMost(Duration.ofSeconds(30)).until(server.recorder()::isWatched);
 
             try (TestClient client = server.connect()) {

@@ -1,5 +1,6 @@
 package dev.loomcounter.live;
 
+import dev.loomcounter.live.http.WebLimits;
 import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
@@ -25,20 +26,32 @@ final class LiveTestServer implements AutoCloseable {
 
     /** A server with {@link TestServer#TEST_FLAGS}, then {@code --quiet}, then {@code flags}, and its view. */
     static LiveTestServer start(String... flags) throws IOException {
+        return start(WebLimits.DEFAULTS, flags);
+    }
+
+    /** As {@link #start(String...)}, the view with {@code limits}. */
+    static LiveTestServer start(WebLimits limits, String... flags) throws IOException {
         String[] quiet = new String[flags.length + 1];
         quiet[0] = "--quiet";
         System.arraycopy(flags, 0, quiet, 1, flags.length);
         TestServer server = TestServer.start(quiet);
         try {
-            return new LiveTestServer(server, LiveServer.start(server.server().live(), "127.0.0.1", 0));
+            return new LiveTestServer(server, LiveServer.start(server.server().live(), "127.0.0.1", 0, limits,
+                    note -> { }));
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
+    /** The counting server's port. */
     int port() {
         return server.port();
+    }
+
+    /** The live view's port. */
+    int webPort() {
+        return view.port();
     }
 
     TestClient connect() throws IOException {
@@ -47,6 +60,11 @@ final class LiveTestServer implements AutoCloseable {
 
     String url(String path) {
         return view.url() + path.substring(1);
+    }
+
+    /** Thread dumps the view really took. */
+    long dumpsTaken() {
+        return view.dumpsTaken();
     }
 
     Recorder recorder() {

@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.loomcounter.testing.TestClient;
+import dev.loomcounter.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 /** The server's own thread dump, on scopes made here: the tree, the owners, the bounds, one dump at a time. */
@@ -72,6 +78,43 @@ class ThreadDumpTest {
             assertThat(names(containers.get("<root>"))).contains(Thread.currentThread().getName());
         }
         assertThat(tree.open()).as("closed scopes leave the tree").isEmpty();
+    }
+
+    /**
+     * Hundreds of real dumps, none served again, while twenty connections count as fast as they can: their virtual
+     * threads mount and unmount all the time, which is what crashes the JDK's own dump on 25.0.3. A crash here ends
+     * the test JVM, and the build says so.
+     */
+    @Test
+    void hundredsOfDumpsWhileTheServerCountsTakeNothingDown() throws Exception {
+        try (TestServer server = TestServer.start("--quiet", "--unit-iterations", "1")) {
+            ThreadDump dumps = new ThreadDump(server.server().live().threads(), Carriers.carrierPrefix(), Duration.ZERO);
+            AtomicBoolean counting = new AtomicBoolean(true);
+            LongAdder answered = new LongAdder();
+            Set<String> requestScopes = ConcurrentHashMap.newKeySet();
+            try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow())) {
+                for (int i = 0; i < 20; i++) {
+                    scope.fork(() -> {
+                        try (TestClient client = server.connect()) {
+                            for (long start = 0; counting.get(); start++) {
+                                assertThat(client.ask(start + " 3")).isEqualTo(Long.toString(start + 3));
+                                answered.increment();
+                            }
+                        }
+                        return null;
+                    });
+                }
+                for (int i = 0; i < 300; i++) {
+                    containers(dumps.json()).keySet().stream().filter(name -> name.contains("/req-"))
+                            .forEach(requestScopes::add);
+                }
+                counting.set(false);
+                scope.join();
+            }
+            assertThat(dumps.taken()).isEqualTo(300);
+            assertThat(answered.sum()).as("requests answered meanwhile").isPositive();
+            assertThat(requestScopes).as("request scopes caught in the dumps").isNotEmpty();
+        }
     }
 
     @Test
