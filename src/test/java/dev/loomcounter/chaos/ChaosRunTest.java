@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import dev.loomcounter.settings.Durations;
 import dev.loomcounter.testing.ServerProcess;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chaos run: a real server process, and for a bounded time a mix of every kind of client it must survive, all at
@@ -73,12 +73,19 @@ class ChaosRunTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES) // the run bounds itself; this only guards against a hang
-    void noAnswerIsLostAndTheServerComesBackToItsBaseline(@TempDir Path dir) throws Exception {
-        try (ServerProcess server = ServerProcess.start(SERVER_ARGS)) {
+    void noAnswerIsLostAndTheServerComesBackToItsBaseline() throws Exception {
+        int webPort = freePort();
+        List<String> serverArgs = new ArrayList<>(SERVER_ARGS);
+        serverArgs.addAll(List.of("--web-port", Integer.toString(webPort)));
+        // A crash of the JVM leaves its report where the usual name says, outside the work tree.
+        try (ServerProcess server = ServerProcess.start(List.of("-XX:ErrorFile=/tmp/hs_err_pid%p.log"), "",
+                serverArgs)) {
             int port = server.port();
+            WebVisitors web = new WebVisitors(webPort, tally, floodEvents);
             expectAnswer(port, "0 0", "0");
             server.awaitLog("conn-1 closed"); // its threads gone: the baseline is an idle server
-            JsonObject before = server.threadDump(dir);
+            // The live view's dump, not jcmd's: the JDK's can crash a JVM under load on 25.0.3.
+            JsonObject before = ServerProcess.liveThreadDump(webPort);
             long virtualBefore = ServerProcess.virtualThreads(before);
             int filesBefore = server.openFiles();
             int socketsBefore = server.openSockets();
@@ -108,6 +115,12 @@ class ChaosRunTest {
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(200), () -> floodTheBudget(port)));
                 scope.fork(() -> repeat(deadline, Duration.ofSeconds(2), () -> floodConnections(port)));
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(200), () -> probe(port)));
+                // The live view's web port, at the same time: dumps, pages, a stalled page, a slowloris, a flood.
+                scope.fork(() -> repeat(deadline, Duration.ofMillis(250), web::pressDumpButton));
+                scope.fork(() -> repeat(deadline, Duration.ofMillis(100), web::openAndClosePage));
+                scope.fork(() -> repeat(deadline, Duration.ofSeconds(1), web::stallPage));
+                scope.fork(() -> repeat(deadline, Duration.ZERO, web::slowloris));
+                scope.fork(() -> repeat(deadline, Duration.ofSeconds(3), web::floodConnections));
                 scope.fork(() -> repeat(deadline, Duration.ofMillis(500), () -> {
                     tally.max("open files", server.openFiles());
                     tally.max("os threads", server.osThreads());
@@ -119,7 +132,8 @@ class ChaosRunTest {
             expectAnswer(port, "2 10", "12");
             // Back to the baseline: every connection's virtual thread gone, every socket closed.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                List<String> virtualAfter = ServerProcess.virtualThreadsWithStacks(server.threadDump(dir));
+                List<String> virtualAfter = ServerProcess.virtualThreadsWithStacks(
+                        ServerProcess.liveThreadDump(webPort));
                 assertThat((long) virtualAfter.size()).as("virtual threads: %s", virtualAfter)
                         .isEqualTo(virtualBefore);
                 assertThat(server.openSockets()).as("open sockets").isEqualTo(socketsBefore);
@@ -140,6 +154,11 @@ class ChaosRunTest {
             assertThat(tally.get("never-reader: dropped")).as("clients that never read were let go").isPositive();
             assertThat(tally.get("trickler: dropped")).as("tricklers were let go").isPositive();
             assertThat(tally.probes()).as("probes answered").isPositive();
+            assertThat(tally.get("web: thread dumps served")).as("thread dumps under load").isPositive();
+            assertThat(tally.get("web: pages that read their stream")).as("pages served").isPositive();
+            assertThat(tally.get("web: stalled page dropped")).as("stalled pages let go").isPositive();
+            assertThat(tally.get("web: slowloris cut off")).as("slowloris cut off").isPositive();
+            assertThat(tally.get("web: connection flood refused past the cap")).as("web cap hit").isPositive();
             assertThat(osThreadsAfter).as("platform threads after the run").isLessThanOrEqualTo(osThreadsBefore + 4);
             assertThat(server.log()).noneMatch(line -> line.contains("Exception in thread"));
             assertThat(exitCode).as("exit code after SIGTERM").isZero();
@@ -419,6 +438,12 @@ class ChaosRunTest {
         }
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private interface Step {
         void run() throws IOException;
     }
@@ -462,7 +487,8 @@ class ChaosRunTest {
     private String report(long virtualBefore, int filesBefore, int filesAfter, int osThreadsBefore, int osThreadsAfter,
                           int exitCode) {
         StringBuilder report = new StringBuilder("# Chaos run: ").append(Durations.format(DURATION))
-                .append(" against a server with ").append(String.join(" ", SERVER_ARGS)).append("\n\n")
+                .append(" against a server with ").append(String.join(" ", SERVER_ARGS))
+                .append(" and its live view on\n\n")
                 .append("| what | count |\n|---|---:|\n");
         tally.counts().forEach((what, count) -> report.append("| ").append(what).append(" | ").append(count)
                 .append(" |\n"));

@@ -45,7 +45,7 @@ class ThreadDumpUnderLoadTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aLoadedServerSurvivesHundredsOfDumpsAndKeepsCounting() throws Exception {
         int webPort = freePort();
-        try (ServerProcess server = ServerProcess.start(List.of("-XX:ErrorFile=/tmp/hs_err_loom_counter_%p.log"), "",
+        try (ServerProcess server = ServerProcess.start(List.of("-XX:ErrorFile=/tmp/hs_err_pid%p.log"), "",
                 List.of("--unit-iterations", "1", "--quiet", "--web-port", Integer.toString(webPort)));
              HttpClient http = HttpClient.newHttpClient()) {
             server.awaitLog("live view: ");
@@ -123,7 +123,7 @@ class ThreadDumpUnderLoadTest {
             return response.body();
         } catch (IOException e) {
             throw new AssertionError("no answer from /threads, the server " + (server.isAlive() ? "is up"
-                    : "died: its crash report is /tmp/hs_err_loom_counter_" + server.pid() + ".log"), e);
+                    : "died: its crash report is /tmp/hs_err_pid" + server.pid() + ".log"), e);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.loomcounter.live.LiveEndpointsTest.Prometheus;
 import dev.loomcounter.live.http.WebLimits;
+import dev.loomcounter.testing.RawHttp;
 import dev.loomcounter.testing.TestClient;
 import java.io.IOException;
 import java.io.InputStream;

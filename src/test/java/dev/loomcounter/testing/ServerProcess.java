@@ -178,6 +178,18 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * The live view's own thread dump, {@code GET /threads} on {@code webPort} (a server started with
+     * {@code --web-port}): the server's scopes and their threads, in the shape of {@link #threadDump}, and safe to take
+     * under load. It may be up to a second old: the view serves a fresh dump again for a second.
+     */
+    public static JsonObject liveThreadDump(int webPort) throws IOException {
+        RawHttp.Response response = RawHttp.exchange(webPort,
+                "GET /threads HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(response.status()).as("GET /threads").isEqualTo(200);
+        return JsonParser.parseString(response.text()).getAsJsonObject().getAsJsonObject("threadDump");
+    }
+
+    /**
      * The virtual threads of the server's scopes in a thread dump: connections, workers, subtasks; none when the
      * server is idle. Not the JDK's own, such as its socket pollers, which it starts on first use.
      */

@@ -1,4 +1,4 @@
-package dev.loomcounter.live;
+package dev.loomcounter.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,16 +17,16 @@ import java.util.Optional;
  * A raw HTTP/1.1 client for tests: it sends exactly the bytes it is given, so that it can send what no well-behaved
  * client would, and reads responses byte by byte, so that what follows a response stays unread.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
     /** A response as received: status, header fields by lower-case name, body. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
 
-        Optional<String> header(String name) {
+        public Optional<String> header(String name) {
             return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -41,7 +42,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Connected to {@code port} on loopback; a read that waits over 20 seconds fails the test. */
-    static RawHttp connect(int port) throws IOException {
+    public static RawHttp connect(int port) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(20_000);
@@ -49,24 +50,24 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** One request on a connection of its own, and its response. */
-    static Response exchange(int port, String request) throws IOException {
+    public static Response exchange(int port, String request) throws IOException {
         try (RawHttp http = connect(port)) {
             return http.send(request).read(request.startsWith("HEAD "));
         }
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
-    RawHttp send(String text) throws IOException {
+    public RawHttp send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return this;
     }
 
     /** The next response; its body as long as Content-Length says, or up to the end of the stream if none. */
-    Response read(boolean toHead) throws IOException {
+    public Response read(boolean toHead) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("the connection closed before a response");
@@ -90,16 +91,16 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** True once the server has closed the connection: the next read sees the end of the stream (or a reset). */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() < 0;
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return e.getMessage() != null && e.getMessage().contains("reset");
         }
     }
 
     /** A CRLF- (or LF-) terminated line, without its end; null at the end of the stream. */
-    String line() throws IOException {
+    public String line() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0 && b != '\n') {
