@@ -108,7 +108,7 @@ class LiveEndpointsTest {
             }
             String events = seen.toString();
             assertThat(events).contains("[\"co\",").contains("\"conn-1\"]")
-                    .contains("\"conn-1/req-1\",3,4]")
+                    .contains("\"conn-1/req-1\",\"3\",4]")
                     .contains("[\"sd\",").contains("\"conn-1/req-1\",4,\"ForkJoinPool-")
                     .contains("\"conn-1/req-1\",\"answered\",");
         }

@@ -102,6 +102,34 @@ class LiveViewPageTest {
     }
 
     /**
+     * Starts are 64-bit, and the load client draws them from the whole range: a JSON number read as a double keeps
+     * only 53 bits, so the card would show {@code -9,223,372,036,854,775,808 + 5} and a counter that never moves.
+     * The card must show the server's own numbers, to the last digit, at either end of the range.
+     */
+    @Test
+    void showsA64BitStartAndItsAnswerToTheLastDigit() throws Exception {
+        // Each subtask sleeps a second: the card shows the request running, then joined for a few seconds more.
+        try (LiveTestServer server = LiveTestServer.start("--work", "sleep", "--unit-millis", "1000",
+                "--max-units", "1");
+             Browser browser = Browser.open(server.url("/"));
+             TestClient client = server.connect()) {
+            awaitLive(browser);
+            client.send("-9223372036854775800 5\n");
+            // A card appears once its request's start has arrived: the first look shows the start it will keep.
+            WebElement running = browser.waiting().until(driver -> scope(browser, "conn-1/req-1"));
+            assertThat(digits(running, ".sum")).isEqualTo("-9223372036854775800+5");
+            Files.createDirectories(Path.of("target"));
+            Files.write(Path.of("target", "live-view-64-bit.png"), browser.driver().getScreenshotAs(OutputType.BYTES));
+
+            assertThat(client.readLine()).isEqualTo("-9223372036854775795");
+            // The counter is start + done: once joined it must read the answer, not a rounded start.
+            WebElement joined = browser.waiting().until(driver -> first(browser,
+                    ".scope[data-request='conn-1/req-1'][data-state=joined]"));
+            assertThat(digits(joined, ".counter")).isEqualTo("-9223372036854775795");
+        }
+    }
+
+    /**
      * The picture for the docs: three clients counting at once, as in {@code demo}. Written only when asked, with
      * {@code -Dlive.screenshot=docs/img/live-view.png}, so that a normal build leaves tracked files alone.
      */
@@ -159,6 +187,11 @@ class LiveViewPageTest {
     private static WebElement first(Browser browser, String css) {
         List<WebElement> found = browser.driver().findElements(By.cssSelector(css));
         return found.isEmpty() ? null : found.getFirst();
+    }
+
+    /** The text of {@code css} in {@code card} without grouping separators and spaces: digits and signs only. */
+    private static String digits(WebElement card, String css) {
+        return card.findElement(By.cssSelector(css)).getText().replaceAll("[,\\s]", "");
     }
 
     private static String gauge(Browser browser, String id) {
