@@ -31,11 +31,13 @@ public final class LiveServer implements AutoCloseable {
             "/", "index.html",
             "/index.html", "index.html",
             "/live.js", "live.js",
-            "/live.css", "live.css");
+            "/live.css", "live.css",
+            "/favicon.svg", "favicon.svg");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8");
+            "css", "text/css; charset=utf-8",
+            "svg", "image/svg+xml");
     /** An open page hears from the server at least this often, so a closed tab is noticed by a failing write. */
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
 

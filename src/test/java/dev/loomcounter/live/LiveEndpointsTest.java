@@ -75,6 +75,7 @@ class LiveEndpointsTest {
             assertThat(server.get("/").body()).contains("<canvas id=\"timeline\">");
             assertThat(server.get("/live.js").headers().firstValue("Content-Type"))
                     .hasValue("text/javascript; charset=utf-8");
+            assertThat(server.get("/favicon.svg").headers().firstValue("Content-Type")).hasValue("image/svg+xml");
             assertThat(server.get("/nothing-here").statusCode()).isEqualTo(404);
             assertThat(server.get("/metrics/extra").statusCode()).isEqualTo(404);
             for (String method : List.of("POST", "PUT", "DELETE")) {

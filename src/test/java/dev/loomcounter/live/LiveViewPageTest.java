@@ -129,6 +129,21 @@ class LiveViewPageTest {
         }
     }
 
+    @Test
+    void theTabsIconIsAnSvgTheBrowserCanDraw() throws Exception {
+        try (LiveTestServer server = LiveTestServer.start();
+             Browser browser = Browser.open(server.url("/"))) {
+            // A broken SVG (one "--" inside an XML comment is enough) is served fine and drawn as nothing: load it.
+            Object size = browser.driver().executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const image = new Image();
+                    image.onload = () => done(image.naturalWidth + 'x' + image.naturalHeight);
+                    image.onerror = () => done('not drawn');
+                    image.src = document.querySelector('link[rel=icon]').href;""");
+            assertThat(size).isEqualTo("32x32");
+        }
+    }
+
     /**
      * The picture for the docs: three clients counting at once, as in {@code demo}. Written only when asked, with
      * {@code -Dlive.screenshot=docs/img/live-view.png}, so that a normal build leaves tracked files alone.
