@@ -103,8 +103,8 @@ class LiveViewPageTest {
 
     /**
      * Starts are 64-bit, and the load client draws them from the whole range: a JSON number read as a double keeps
-     * only 53 bits, so the card would show {@code -9,223,372,036,854,775,808 + 5} and a counter that never moves.
-     * The card must show the server's own numbers, to the last digit, at either end of the range.
+     * only 53 bits, so the card would show {@code -9,223,372,036,854,776,000 + 5} and a counter that never moves.
+     * The card must show the server's own numbers, to the last digit, at both ends of the range.
      */
     @Test
     void showsA64BitStartAndItsAnswerToTheLastDigit() throws Exception {
@@ -114,18 +114,27 @@ class LiveViewPageTest {
              Browser browser = Browser.open(server.url("/"));
              TestClient client = server.connect()) {
             awaitLive(browser);
-            client.send("-9223372036854775800 5\n");
-            // A card appears once its request's start has arrived: the first look shows the start it will keep.
-            WebElement running = browser.waiting().until(driver -> scope(browser, "conn-1/req-1"));
-            assertThat(digits(running, ".sum")).isEqualTo("-9223372036854775800+5");
-            Files.createDirectories(Path.of("target"));
-            Files.write(Path.of("target", "live-view-64-bit.png"), browser.driver().getScreenshotAs(OutputType.BYTES));
+            String[][] requests = {
+                    {"conn-1/req-1", "-9223372036854775800", "5", "-9223372036854775795"},
+                    {"conn-1/req-2", "9223372036854775800", "7", "9223372036854775807"}};
+            for (String[] request : requests) {
+                String name = request[0], start = request[1], increments = request[2], answer = request[3];
+                client.send(start + " " + increments + "\n");
+                // A card appears once its request's start has arrived: the first look shows the start it keeps.
+                WebElement running = browser.waiting().until(driver -> scope(browser, name));
+                assertThat(digits(running, ".sum")).isEqualTo(start + "+" + increments);
+                if (name.endsWith("req-1")) {
+                    Files.createDirectories(Path.of("target"));
+                    Files.write(Path.of("target", "live-view-64-bit.png"),
+                            browser.driver().getScreenshotAs(OutputType.BYTES));
+                }
 
-            assertThat(client.readLine()).isEqualTo("-9223372036854775795");
-            // The counter is start + done: once joined it must read the answer, not a rounded start.
-            WebElement joined = browser.waiting().until(driver -> first(browser,
-                    ".scope[data-request='conn-1/req-1'][data-state=joined]"));
-            assertThat(digits(joined, ".counter")).isEqualTo("-9223372036854775795");
+                assertThat(client.readLine()).isEqualTo(answer);
+                // The counter is start + done: once joined it must read the answer, not a rounded start.
+                WebElement joined = browser.waiting().until(driver -> first(browser,
+                        ".scope[data-request='" + name + "'][data-state=joined]"));
+                assertThat(digits(joined, ".counter")).isEqualTo(answer);
+            }
         }
     }
 
