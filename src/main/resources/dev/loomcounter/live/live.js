@@ -485,13 +485,11 @@ function renderScopes() {
   chooseScopes();
   const box = document.getElementById('scopes');
   const cards = new Map([...box.children].map(card => [card.dataset.request, card]));
-  const order = state.shown.map(name => {
-    const r = state.requests.get(name);
-    const card = cards.get(name) || makeCard(r);
-    updateCard(card, r);
-    return card;
-  });
+  const order = state.shown.map(name => cards.get(name) || makeCard(state.requests.get(name)));
   box.replaceChildren(...order);
+  // Filled in once in the panel: a new card's grid measures the width it has there (outside it has none, and its
+  // first frame showed one column of squares).
+  order.forEach((card, i) => updateCard(card, state.requests.get(state.shown[i])));
 }
 
 function makeCard(r) {
