@@ -501,7 +501,7 @@ function makeCard(r) {
     <div class="tree-req">
       <div class="req-line"><span class="name"></span><span class="sum"></span><span class="badge"></span></div>
       <canvas class="grid"></canvas>
-      <div class="stats">counter <b class="counter"></b> · <b class="n-running"></b> running · <b class="n-queued"></b> queued · <b class="n-done"></b> done<b class="n-cancelled cut"></b></div>
+      <div class="stats"><span>counter <b class="counter"></b></span> · <span><b class="n-running"></b> running</span> · <span><b class="n-queued"></b> queued</span> · <span><b class="n-done"></b> done</span><b class="n-cancelled cut"></b></div>
     </div>`;
   card.style.setProperty('--conn', colourOf(r.conn));
   card.querySelector('.conn').textContent = r.conn;
