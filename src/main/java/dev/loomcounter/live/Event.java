@@ -6,6 +6,10 @@ package dev.loomcounter.live;
  *
  * <p>Each event writes itself as a short JSON array, {@code ["ss", time, ...]}: thousands go out every second, and
  * field names would double the bytes.
+ *
+ * <p>A request's start is any {@code long}, and the load client draws it from the whole range: it goes out as a
+ * string, {@code "-9223372036854775800"}, since the page's {@code JSON.parse} keeps only 53 bits of a number. Every
+ * other number here (times and lengths in microseconds, indexes, increments) stays far below 2^53 and is a number.
  */
 sealed interface Event {
 
@@ -28,11 +32,14 @@ sealed interface Event {
         }
     }
 
-    /** A request's scope opened and forked its subtasks: all of them are queued until their thread first runs. */
+    /**
+     * A request's scope opened and forked its subtasks: all of them are queued until their thread first runs. The
+     * start is written as a string, exact for any {@code long}.
+     */
     record RequestStarted(long micros, String request, long start, int increments) implements Event {
         @Override
         public void writeTo(StringBuilder json) {
-            Json.array(json, "rs", micros).string(request).number(start).number(increments).end();
+            Json.array(json, "rs", micros).string(request).int64(start).number(increments).end();
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.loomcounter.live;
 
-/** The little JSON the live view writes: arrays of strings and numbers, and objects of them. No parser needed. */
+/**
+ * The little JSON the live view writes: arrays of strings and numbers, and objects of them. No parser needed.
+ * A value that can exceed 2^53 goes out as a string ({@link #int64}): the page's JavaScript would round it.
+ */
 final class Json {
 
     private final StringBuilder out;
@@ -23,8 +26,22 @@ final class Json {
         return this;
     }
 
+    /**
+     * A number the page may read as a JavaScript number: times, lengths, indexes, counts. JavaScript reads every JSON
+     * number as a double, exact only up to 2^53 (about 9 * 10^15); these stay far below it.
+     */
     Json number(long value) {
         out.append(',').append(value);
+        return this;
+    }
+
+    /**
+     * Any 64-bit value, written as a JSON string of its digits: {@code "-9223372036854775800"}. As a JSON number
+     * the page's {@code JSON.parse} would round it to a double, to {@code -9223372036854775808}; as a string it
+     * arrives whole, and the page reads it with {@code BigInt}.
+     */
+    Json int64(long value) {
+        out.append(",\"").append(value).append('"');
         return this;
     }
 

@@ -3,6 +3,10 @@
 // The server sends a batch ten times a second: gauges, the lanes (carrier and CPU-pool threads) and the events
 // since the last batch, each stamped with the microsecond it happened on the server. The page keeps a model
 // (subtasks per request, marks per lane) and draws it on every animation frame.
+//
+// A request's start is any 64-bit integer. JSON.parse reads every number as a double, exact only up to 2^53, so the
+// server sends the start as a string of digits and the page keeps it as a BigInt: the card then shows the start,
+// the counter (start + done) and the answer to the last digit. Times, indexes and counts stay plain numbers.
 'use strict';
 
 const PALETTE = ['#60a5fa', '#f472b6', '#34d399', '#fbbf24', '#a78bfa', '#f87171', '#22d3ee', '#fb923c',
@@ -72,7 +76,7 @@ function request(name, now) {
   let r = state.requests.get(name);
   if (!r) {
     // Its start was dropped (or the page opened late): learn its size as subtasks show up.
-    r = { name, conn: connectionOf(name), start: 0, n: 0, states: new Uint8Array(16), running: 0, done: 0,
+    r = { name, conn: connectionOf(name), start: 0n, n: 0, states: new Uint8Array(16), running: 0, done: 0,
       cancelled: 0, t0: now, end: null, outcome: null, latency: 0, why: null, seen: performance.now(), shownAt: 0 };
     state.requests.set(name, r);
   }
@@ -144,7 +148,7 @@ function apply(event) {
     case 'rs': {
       const r = request(event[2], t);
       r.t0 = t;
-      r.start = event[3];
+      r.start = BigInt(event[3]);   // "-9223372036854775800": a string, so that no digit is rounded away
       const n = event[4];
       if (n > r.n) setSubtask(r, n, r.states[n - 1] || QUEUED);
       break;
@@ -481,13 +485,11 @@ function renderScopes() {
   chooseScopes();
   const box = document.getElementById('scopes');
   const cards = new Map([...box.children].map(card => [card.dataset.request, card]));
-  const order = state.shown.map(name => {
-    const r = state.requests.get(name);
-    const card = cards.get(name) || makeCard(r);
-    updateCard(card, r);
-    return card;
-  });
+  const order = state.shown.map(name => cards.get(name) || makeCard(state.requests.get(name)));
   box.replaceChildren(...order);
+  // Filled in once in the panel: a new card's grid measures the width it has there (outside it has none, and its
+  // first frame showed one column of squares).
+  order.forEach((card, i) => updateCard(card, state.requests.get(state.shown[i])));
 }
 
 function makeCard(r) {
@@ -499,7 +501,7 @@ function makeCard(r) {
     <div class="tree-req">
       <div class="req-line"><span class="name"></span><span class="sum"></span><span class="badge"></span></div>
       <canvas class="grid"></canvas>
-      <div class="stats">counter <b class="counter"></b> · <b class="n-running"></b> running · <b class="n-queued"></b> queued · <b class="n-done"></b> done<b class="n-cancelled cut"></b></div>
+      <div class="stats"><span>counter <b class="counter"></b></span> · <span><b class="n-running"></b> running</span> · <span><b class="n-queued"></b> queued</span> · <span><b class="n-done"></b> done</span><b class="n-cancelled cut"></b></div>
     </div>`;
   card.style.setProperty('--conn', colourOf(r.conn));
   card.querySelector('.conn').textContent = r.conn;
@@ -520,6 +522,7 @@ function updateCard(card, r) {
   card.dataset.cancelled = r.cancelled;
   const conn = state.connections.get(r.conn);
   card.querySelector('.sub').textContent = conn && conn.closed ? 'connection scope · closed: ' + conn.closed : 'connection scope';
+  // BigInt's toLocaleString groups the digits like a number's: -9,223,372,036,854,775,800.
   card.querySelector('.sum').textContent = r.start.toLocaleString('en-US') + ' + ' + r.n.toLocaleString('en-US');
   const badge = card.querySelector('.badge');
   badge.textContent = s === 'running' ? 'join() waiting'
@@ -530,7 +533,8 @@ function updateCard(card, r) {
     : 'cancelled ✗' + (r.why ? ' ' + r.why : '');
   const queued = r.n - r.running - r.done - r.cancelled;
   // Text only, in place: the elements stay the same from one update to the next.
-  text(card, '.counter', (r.start + r.done).toLocaleString('en-US'));
+  // BigInt and number do not mix in arithmetic (a TypeError, not a silent rounding): done joins as a BigInt.
+  text(card, '.counter', (r.start + BigInt(r.done)).toLocaleString('en-US'));
   text(card, '.n-running', r.running.toLocaleString('en-US'));
   text(card, '.n-queued', Math.max(0, queued).toLocaleString('en-US'));
   text(card, '.n-done', r.done.toLocaleString('en-US'));

@@ -94,6 +94,7 @@ class LiveEndpointsTest {
             assertThat(server.get("/").body()).contains("<canvas id=\"timeline\">");
             assertThat(server.get("/live.js").headers().firstValue("Content-Type"))
                     .hasValue("text/javascript; charset=utf-8");
+            assertThat(server.get("/favicon.svg").headers().firstValue("Content-Type")).hasValue("image/svg+xml");
             assertThat(server.get("/nothing-here").statusCode()).isEqualTo(404);
             assertThat(server.get("/metrics/extra").statusCode()).isEqualTo(404);
             for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS")) {
@@ -132,7 +133,7 @@ class LiveEndpointsTest {
             }
             String events = seen.toString();
             assertThat(events).contains("[\"co\",").contains("\"conn-1\"]")
-                    .contains("\"conn-1/req-1\",3,4]")
+                    .contains("\"conn-1/req-1\",\"3\",4]")
                     .contains("[\"sd\",").contains("\"conn-1/req-1\",4,\"ForkJoinPool-")
                     .contains("\"conn-1/req-1\",\"answered\",");
         }

@@ -102,6 +102,58 @@ class LiveViewPageTest {
     }
 
     /**
+     * Starts are 64-bit, and the load client draws them from the whole range: a JSON number read as a double keeps
+     * only 53 bits, so the card would show {@code -9,223,372,036,854,776,000 + 5} and a counter that never moves.
+     * The card must show the server's own numbers, to the last digit, at both ends of the range.
+     */
+    @Test
+    void showsA64BitStartAndItsAnswerToTheLastDigit() throws Exception {
+        // Each subtask sleeps a second: the card shows the request running, then joined for a few seconds more.
+        try (LiveTestServer server = LiveTestServer.start("--work", "sleep", "--unit-millis", "1000",
+                "--max-units", "1");
+             Browser browser = Browser.open(server.url("/"));
+             TestClient client = server.connect()) {
+            awaitLive(browser);
+            String[][] requests = {
+                    {"conn-1/req-1", "-9223372036854775800", "5", "-9223372036854775795"},
+                    {"conn-1/req-2", "9223372036854775800", "7", "9223372036854775807"}};
+            for (String[] request : requests) {
+                String name = request[0], start = request[1], increments = request[2], answer = request[3];
+                client.send(start + " " + increments + "\n");
+                // A card appears once its request's start has arrived: the first look shows the start it keeps.
+                WebElement running = browser.waiting().until(driver -> scope(browser, name));
+                assertThat(digits(running, ".sum")).isEqualTo(start + "+" + increments);
+                if (name.endsWith("req-1")) {
+                    Files.createDirectories(Path.of("target"));
+                    Files.write(Path.of("target", "live-view-64-bit.png"),
+                            browser.driver().getScreenshotAs(OutputType.BYTES));
+                }
+
+                assertThat(client.readLine()).isEqualTo(answer);
+                // The counter is start + done: once joined it must read the answer, not a rounded start.
+                WebElement joined = browser.waiting().until(driver -> first(browser,
+                        ".scope[data-request='" + name + "'][data-state=joined]"));
+                assertThat(digits(joined, ".counter")).isEqualTo(answer);
+            }
+        }
+    }
+
+    @Test
+    void theTabsIconIsAnSvgTheBrowserCanDraw() throws Exception {
+        try (LiveTestServer server = LiveTestServer.start();
+             Browser browser = Browser.open(server.url("/"))) {
+            // A broken SVG (one "--" inside an XML comment is enough) is served fine and drawn as nothing: load it.
+            Object size = browser.driver().executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const image = new Image();
+                    image.onload = () => done(image.naturalWidth + 'x' + image.naturalHeight);
+                    image.onerror = () => done('not drawn');
+                    image.src = document.querySelector('link[rel=icon]').href;""");
+            assertThat(size).isEqualTo("32x32");
+        }
+    }
+
+    /**
      * The picture for the docs: three clients counting at once, as in {@code demo}. Written only when asked, with
      * {@code -Dlive.screenshot=docs/img/live-view.png}, so that a normal build leaves tracked files alone.
      */
@@ -159,6 +211,11 @@ class LiveViewPageTest {
     private static WebElement first(Browser browser, String css) {
         List<WebElement> found = browser.driver().findElements(By.cssSelector(css));
         return found.isEmpty() ? null : found.getFirst();
+    }
+
+    /** The text of {@code css} in {@code card} without grouping separators and spaces: digits and signs only. */
+    private static String digits(WebElement card, String css) {
+        return card.findElement(By.cssSelector(css)).getText().replaceAll("[,\\s]", "");
     }
 
     private static String gauge(Browser browser, String id) {
