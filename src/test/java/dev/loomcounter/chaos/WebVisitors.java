@@ -42,7 +42,7 @@ final class WebVisitors {
         if (refusedAtTheCap(response, "dump")) {
             return;
         }
-        if (response.status() == 200 && response.text().startsWith("{\"threadDump\":")) {
+        if (response.status() == 200 && response.text().contains("\"threadDump\": {")) {
             tally.count("web: thread dumps served");
         } else {
             tally.fail("web: /threads answered " + response.status());
