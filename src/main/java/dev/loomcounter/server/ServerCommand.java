@@ -1,7 +1,7 @@
 package dev.loomcounter.server;
 
 import dev.loomcounter.BuildVersion;
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
