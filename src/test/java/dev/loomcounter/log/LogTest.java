@@ -1,9 +1,9 @@
 package dev.loomcounter.log;
 
+import static dev.loomcounter.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 class LogTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Test
     void linesBeyondTheRateAreFoldedIntoOneSummaryLine() {
