@@ -86,10 +86,6 @@ final class Connection {
     /** Serves the connection until it ends, then closes the socket; says why it ended. */
     Ending serve() {
         owner = Thread.currentThread();
-        return FastPath.bound(this, this::serveInScope);
-    }
-
-    private Ending serveInScope() {
         Ending ending = Ending.FAILED;
         try (var workers = shared.live().threads().scope(name, shared.settings().threads().factory(name + "/worker-"));
              var scope = StructuredTaskScope.open(

@@ -71,7 +71,7 @@ public final class CountingServer implements AutoCloseable {
         // Platform threads: the accept loop and the timeout watch must never wait behind busy virtual threads for a
         // carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor")
-                .unstarted(this::acceptLoop);
+                .unstarted(() -> FastPath.bound(this::acceptLoop));
         this.timeoutWatch = Thread.ofPlatform().name("timeouts").daemon().unstarted(connections::watchTimeouts);
     }
 
