@@ -20,7 +20,7 @@ fail() {
   exit 1
 }
 
-trap 'rm -rf "$WORK" dump.json' EXIT
+trap 'rm -rf "$WORK" dump.json jdk-dump.json' EXIT
 
 # A line the lessons must show verbatim, or the script is checking something the lessons no longer say.
 require_line() {
@@ -178,6 +178,31 @@ check_command() {
 }
 
 ./mvnw -B -ntp -q compile
+
+# The bare server, before the lessons: its command as written, on a free port, and the lesson's piped client through
+# Maven: 2 10 answered 12, and the session ended by STOP (the client waits for BYE before it exits).
+check_bare() {
+  local command='./mvnw -q compile exec:exec@bare'
+  require_line "$command"
+  require_line "printf '2 10\nSTOP\n' | ./mvnw -q compile exec:exec@client -Dargs=\"--port 7000\""
+  LOG="$WORK/bare.log"
+  eval "$command -Dargs=0" >"$LOG" 2>&1 </dev/null &
+  JOB=$!
+  trap 'stop_tree "$JOB"' EXIT
+  local waited=0
+  until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
+    kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the bare server did not start"; }
+    ((waited++ < 300)) || fail "the bare server did not listen within 30 s"
+    sleep 0.1
+  done
+  local answers
+  answers=$(printf '2 10\nSTOP\n' | ./mvnw -q compile exec:exec@client -Dargs="--port $PORT" 2>&1)
+  grep -qx '12' <<<"$answers" || fail "the bare server did not answer 12 to the piped client: $answers"
+  stop_tree "$JOB"
+  echo "ok: $command"
+}
+(check_bare)
+
 # Every distinct server command of the lessons, in a code block or a list item.
 mapfile -t COMMANDS < <(grep -E "^ *(JDK_JAVA_OPTIONS='[^']*' )?\./mvnw -q compile exec:exec@server" "$LESSONS" \
   | sed -E 's/^ +//' | sort -u)

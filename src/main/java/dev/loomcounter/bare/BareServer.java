@@ -3,6 +3,7 @@ package dev.loomcounter.bare;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.StructuredTaskScope;
@@ -12,12 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * The counting server with nothing but the lesson: a virtual thread per connection, a scope per request, a fork per
  * increment. Runs on the main thread (accepting) and one virtual thread per connection. The first code to read.
  *
- * <pre>java --enable-preview -cp target/classes dev.loomcounter.bare.BareServer 7000</pre>
+ * <pre>./mvnw -q compile exec:exec@bare</pre> (port 7000; {@code -Dargs=PORT} for another, 0 for a free one)
  */
 public final class BareServer {
 
     public static void main(String[] args) throws Exception {
-        try (var server = new ServerSocket(args.length > 0 ? Integer.parseInt(args[0]) : 7000)) {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 7000;
+        // Loopback only: a teaching server has no business listening on every interface.
+        try (var server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            System.out.println("bare server listening on 127.0.0.1:" + server.getLocalPort());
             while (true) {
                 Socket socket = server.accept();
                 // A thread that blocks in a read costs a virtual thread next to nothing: one per connection.

@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import dev.loomcounter.live.ThreadTree;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.LineReader.Line;
@@ -87,10 +88,13 @@ final class Connection {
     Ending serve() {
         owner = Thread.currentThread();
         Ending ending = Ending.FAILED;
-        try (var workers = shared.live().threads().scope(name, shared.settings().threads().factory(name + "/worker-"));
-             var scope = StructuredTaskScope.open(
-                     Joiner.<Void>awaitAllSuccessfulOrThrow(),
-                     config -> config.withName(name).withThreadFactory(workers))) {
+        // The live view's record of the scope makes its workers; it is closed in finally, once the scope is. Not a
+        // second resource of the try: that makes this frame, which every idle connection keeps on its stack, about
+        // 300 bytes larger (javac's code for two resources).
+        ThreadTree.Scope workers = shared.live().threads().scope(name, shared.settings().threads().factory(name + "/worker-"));
+        try (var scope = StructuredTaskScope.open(
+                Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                config -> config.withName(name).withThreadFactory(workers))) {
             try {
                 ending = readRequests(scope);
                 // After STOP or the end of the stream: the worker answers everything queued before the scope ends.
@@ -102,6 +106,7 @@ final class Connection {
                 ending = Ending.SERVER_SHUTDOWN;
             }
         } finally {
+            workers.close();
             if (ending == Ending.STOPPED || ending == Ending.LINE_TOO_LONG) {
                 lingerAndClose();
             } else {
