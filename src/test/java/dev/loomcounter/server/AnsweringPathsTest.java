@@ -1,0 +1,182 @@
+package dev.loomcounter.server;
+
+import static dev.loomcounter.testing.Patience.PATIENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.loomcounter.counting.GatedCounter;
+import dev.loomcounter.counting.SubtaskGauge;
+import dev.loomcounter.live.OpenScopes;
+import dev.loomcounter.log.Log;
+import dev.loomcounter.settings.ServerSettings;
+import dev.loomcounter.testing.TestClient;
+import dev.loomcounter.testing.TestServer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two threads that answer a request, named in each test: the connection's own thread, for a brief request
+ * ({@link FastPath}), and a worker, for any other ({@link Handoff}). Each test holds its first request at a gate
+ * ({@link GatedCounter}) and looks at who owns that request's scope before it lets the request go: {@code conn-1}
+ * itself, or {@code conn-1/worker-1}. No test waits on a clock.
+ */
+class AnsweringPathsTest {
+
+    /** The largest request the connection's own thread answers, with the gated work. */
+    private static final int BRIEF = GatedCounter.BRIEF_INCREMENTS;
+    /** The smallest request a worker answers. */
+    private static final int NOT_BRIEF = BRIEF + 1;
+
+    @Test
+    void pipelinedLinesAreAnsweredInOrderOnTheConnectionsThread() throws Exception {
+        try (GatedServer server = new GatedServer();
+             TestClient client = server.connect()) {
+            client.send("0 1\n1 2\n2 " + BRIEF + "\n3 0\n4 1\n");
+            server.assertFirstRequestOwnedBy("conn-1");
+            // While it answers, the connection's thread does not read: the lines behind wait in the socket.
+            server.gate.open();
+            for (String answer : List.of("1", "3", Integer.toString(2 + BRIEF), "3", "5")) {
+                assertThat(client.readLine()).isEqualTo(answer);
+            }
+        }
+    }
+
+    @Test
+    void pipelinedLinesAreAnsweredInOrderByAWorker() throws Exception {
+        try (GatedServer server = new GatedServer();
+             TestClient client = server.connect()) {
+            // Brief lines behind a worker's request are queued for that worker, not answered ahead of it.
+            client.send("0 " + NOT_BRIEF + "\n1 2\n2 " + BRIEF + "\n3 0\n4 " + NOT_BRIEF + "\n");
+            server.assertFirstRequestOwnedBy("conn-1/worker-1");
+            server.gate.open();
+            for (String answer : List.of(Integer.toString(NOT_BRIEF), "3", Integer.toString(2 + BRIEF), "3",
+                    Integer.toString(4 + NOT_BRIEF))) {
+                assertThat(client.readLine()).isEqualTo(answer);
+            }
+        }
+    }
+
+    @Test
+    void stopIsAnsweredInOrderOnTheConnectionsThread() throws Exception {
+        try (GatedServer server = new GatedServer();
+             TestClient client = server.connect()) {
+            client.send("0 1\n5 3\nSTOP\n1 1\n");
+            server.assertFirstRequestOwnedBy("conn-1");
+            server.gate.open();
+            assertThat(client.readLine()).isEqualTo("1");
+            assertThat(client.readLine()).isEqualTo("8");
+            assertThat(client.readLine()).isEqualTo("BYE");
+            assertThat(client.readLine()).as("closed after BYE; '1 1' not served").isNull();
+        }
+    }
+
+    @Test
+    void stopIsAnsweredInOrderByAWorker() throws Exception {
+        try (GatedServer server = new GatedServer();
+             TestClient client = server.connect()) {
+            client.send("0 " + NOT_BRIEF + "\n5 3\nSTOP\n1 1\n");
+            server.assertFirstRequestOwnedBy("conn-1/worker-1");
+            server.gate.open();
+            assertThat(client.readLine()).isEqualTo(Integer.toString(NOT_BRIEF));
+            assertThat(client.readLine()).isEqualTo("8");
+            assertThat(client.readLine()).isEqualTo("BYE");
+            assertThat(client.readLine()).as("closed after BYE; '1 1' not served").isNull();
+        }
+    }
+
+    /** The connection's thread reads while its worker counts: it sees the reset, and the request is cancelled. */
+    @Test
+    void aResetCancelsTheRequestOfAWorker() throws Exception {
+        try (GatedServer server = new GatedServer()) {
+            TestClient client = server.connect();
+            client.send("0 " + NOT_BRIEF + "\n");
+            server.assertFirstRequestOwnedBy("conn-1/worker-1");
+            await().atMost(PATIENCE).until(() -> server.subtasks().running() == NOT_BRIEF);
+            client.abort();
+            await().atMost(PATIENCE).until(() -> server.subtasks().running() == 0 && server.openConnections() == 0);
+            assertThat(server.subtasks().cancelled()).isEqualTo(NOT_BRIEF);
+            assertThat(server.subtasks().completed()).isZero();
+            server.awaitLog("conn-1 closed: client hung up after 0 requests");
+        }
+    }
+
+    /**
+     * A brief request is not watched for a reset: it is over within a millisecond anyway, and its thread is the
+     * reader. The reset is seen just after, when the reply is written or the next line read, and ends the connection.
+     */
+    @Test
+    void aResetEndsTheConnectionOnceTheConnectionsThreadHasAnsweredItsBriefRequest() throws Exception {
+        try (GatedServer server = new GatedServer()) {
+            TestClient client = server.connect();
+            client.send("0 1\n");
+            server.assertFirstRequestOwnedBy("conn-1");
+            client.abort();
+            server.gate.open();
+            await().atMost(PATIENCE).until(() -> server.openConnections() == 0);
+            assertThat(server.subtasks().completed()).as("the brief request ran to its end").isEqualTo(1);
+            assertThat(server.subtasks().cancelled()).isZero();
+            server.awaitLog("conn-1 closed: client hung up after 1 requests");
+        }
+    }
+
+    /** A server counting with a {@link GatedCounter}: a request stays in flight until the test opens the gate. */
+    private static final class GatedServer implements AutoCloseable {
+
+        private final Queue<String> lines = new ConcurrentLinkedQueue<>();
+        private final Log log;
+        private final GatedCounter gate;
+        private final CountingServer server;
+
+        /** With {@link TestServer#TEST_FLAGS}, then {@code flags}; every log line kept. */
+        GatedServer(String... flags) throws IOException {
+            ServerSettings settings = TestServer.settings(flags);
+            log = Log.to(lines::add, settings.quiet());
+            gate = new GatedCounter(log);
+            try {
+                server = CountingServer.start(settings, log, gate::counter);
+            } catch (IOException | RuntimeException e) {
+                gate.counter().close();
+                log.close();
+                throw e;
+            }
+        }
+
+        TestClient connect() throws IOException {
+            return TestClient.connect(server.port());
+        }
+
+        /** Waits until the first request is held at the gate, and checks which thread owns its scope. */
+        void assertFirstRequestOwnedBy(String thread) throws InterruptedException {
+            gate.awaitHeld();
+            Map<String, String> owners = OpenScopes.owners(server.live());
+            assertThat(owners).as("open scopes and their owners").containsEntry("conn-1/req-1", thread);
+        }
+
+        SubtaskGauge subtasks() {
+            return server.subtasks();
+        }
+
+        int openConnections() {
+            return server.openConnections();
+        }
+
+        void awaitLog(String fragment) {
+            await().atMost(PATIENCE).until(() -> lines.stream().anyMatch(line -> line.contains(fragment)));
+        }
+
+        /** Opens the gate first, so that nothing waits at it while the server stops. */
+        @Override
+        public void close() {
+            gate.open();
+            try {
+                server.close();
+            } finally {
+                log.close();
+            }
+        }
+    }
+}
