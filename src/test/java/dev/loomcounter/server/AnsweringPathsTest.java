@@ -12,7 +12,6 @@ import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,58 +32,44 @@ class AnsweringPathsTest {
 
     @Test
     void pipelinedLinesAreAnsweredInOrderOnTheConnectionsThread() throws Exception {
-        try (GatedServer server = new GatedServer();
-             TestClient client = server.connect()) {
-            client.send("0 1\n1 2\n2 " + BRIEF + "\n3 0\n4 1\n");
-            server.assertFirstRequestOwnedBy("conn-1");
-            // While it answers, the connection's thread does not read: the lines behind wait in the socket.
-            server.gate.open();
-            for (String answer : List.of("1", "3", Integer.toString(2 + BRIEF), "3", "5")) {
-                assertThat(client.readLine()).isEqualTo(answer);
-            }
-        }
+        // While it answers, the connection's thread does not read: the lines behind wait in the socket.
+        assertAnsweredInOrder("conn-1", "0 1\n1 2\n2 " + BRIEF + "\n3 0\n4 1\n",
+                "1", "3", Integer.toString(2 + BRIEF), "3", "5");
     }
 
     @Test
     void pipelinedLinesAreAnsweredInOrderByAWorker() throws Exception {
-        try (GatedServer server = new GatedServer();
-             TestClient client = server.connect()) {
-            // Brief lines behind a worker's request are queued for that worker, not answered ahead of it.
-            client.send("0 " + NOT_BRIEF + "\n1 2\n2 " + BRIEF + "\n3 0\n4 " + NOT_BRIEF + "\n");
-            server.assertFirstRequestOwnedBy("conn-1/worker-1");
-            server.gate.open();
-            for (String answer : List.of(Integer.toString(NOT_BRIEF), "3", Integer.toString(2 + BRIEF), "3",
-                    Integer.toString(4 + NOT_BRIEF))) {
-                assertThat(client.readLine()).isEqualTo(answer);
-            }
-        }
+        // Brief lines behind a worker's request are queued for that worker, not answered ahead of it.
+        assertAnsweredInOrder("conn-1/worker-1",
+                "0 " + NOT_BRIEF + "\n1 2\n2 " + BRIEF + "\n3 0\n4 " + NOT_BRIEF + "\n",
+                Integer.toString(NOT_BRIEF), "3", Integer.toString(2 + BRIEF), "3", Integer.toString(4 + NOT_BRIEF));
     }
 
     @Test
     void stopIsAnsweredInOrderOnTheConnectionsThread() throws Exception {
-        try (GatedServer server = new GatedServer();
-             TestClient client = server.connect()) {
-            client.send("0 1\n5 3\nSTOP\n1 1\n");
-            server.assertFirstRequestOwnedBy("conn-1");
-            server.gate.open();
-            assertThat(client.readLine()).isEqualTo("1");
-            assertThat(client.readLine()).isEqualTo("8");
-            assertThat(client.readLine()).isEqualTo("BYE");
-            assertThat(client.readLine()).as("closed after BYE; '1 1' not served").isNull();
-        }
+        // BYE after the lines before STOP, then the end of the stream (null): '1 1' is not served.
+        assertAnsweredInOrder("conn-1", "0 1\n5 3\nSTOP\n1 1\n", "1", "8", "BYE", null);
     }
 
     @Test
     void stopIsAnsweredInOrderByAWorker() throws Exception {
+        assertAnsweredInOrder("conn-1/worker-1", "0 " + NOT_BRIEF + "\n5 3\nSTOP\n1 1\n",
+                Integer.toString(NOT_BRIEF), "8", "BYE", null);
+    }
+
+    /**
+     * Sends {@code lines} in one write, checks that {@code owner} answers the first of them (held at the gate), lets
+     * it go, and reads {@code answers} in this order; a null answer is the end of the stream.
+     */
+    private static void assertAnsweredInOrder(String owner, String lines, String... answers) throws Exception {
         try (GatedServer server = new GatedServer();
              TestClient client = server.connect()) {
-            client.send("0 " + NOT_BRIEF + "\n5 3\nSTOP\n1 1\n");
-            server.assertFirstRequestOwnedBy("conn-1/worker-1");
+            client.send(lines);
+            server.assertFirstRequestOwnedBy(owner);
             server.gate.open();
-            assertThat(client.readLine()).isEqualTo(Integer.toString(NOT_BRIEF));
-            assertThat(client.readLine()).isEqualTo("8");
-            assertThat(client.readLine()).isEqualTo("BYE");
-            assertThat(client.readLine()).as("closed after BYE; '1 1' not served").isNull();
+            for (String answer : answers) {
+                assertThat(client.readLine()).isEqualTo(answer);
+            }
         }
     }
 
