@@ -7,14 +7,20 @@ import static org.awaitility.Awaitility.await;
 import dev.loomcounter.counting.GatedCounter;
 import dev.loomcounter.counting.SubtaskGauge;
 import dev.loomcounter.live.OpenScopes;
+import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +35,8 @@ class AnsweringPathsTest {
     private static final int BRIEF = GatedCounter.BRIEF_INCREMENTS;
     /** The smallest request a worker answers. */
     private static final int NOT_BRIEF = BRIEF + 1;
+    /** Lines of a kilobyte, padded with leading blanks: many bytes in few requests. */
+    private static final int PADDED_LINE_BYTES = 1_000;
 
     @Test
     void pipelinedLinesAreAnsweredInOrderOnTheConnectionsThread() throws Exception {
@@ -108,6 +116,61 @@ class AnsweringPathsTest {
         }
     }
 
+    /**
+     * Back-pressure: far more lines than the read-ahead behind a worker's request, from a client that does not read.
+     * The reader stops once {@link Handoff#READ_AHEAD} requests wait (so the server holds no more than that), TCP
+     * then stops the client's writes, and once the request is let go every answer comes, in order.
+     */
+    @Test
+    void aClientPipeliningPastTheReadAheadIsStoppedAndThenAnsweredInOrder() throws Exception {
+        // More bytes than the kernel can hold for the connection on both sides, and many more lines than the
+        // read-ahead: if the server stopped reading, the client cannot have written them all.
+        long buffered = maxSocketBuffer("tcp_rmem") + maxSocketBuffer("tcp_wmem") + (2L << 20);
+        int count = (int) (buffered / PADDED_LINE_BYTES) + Handoff.READ_AHEAD;
+        try (GatedServer server = new GatedServer("--quiet");
+             TestClient client = server.connect()) {
+            client.send("0 " + NOT_BRIEF + "\n");
+            server.assertFirstRequestOwnedBy("conn-1/worker-1");
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int first = 0; first < count; first += 64) {
+                        StringBuilder lines = new StringBuilder();
+                        for (int i = first; i < Math.min(count, first + 64); i++) {
+                            lines.append(padded(i + " 0"));
+                        }
+                        client.send(lines.toString());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, runnable -> Thread.ofVirtual().start(runnable));
+
+            await("the reader waits for room in the read-ahead").atMost(PATIENCE)
+                    .until(() -> OpenScopes.stackOf(server.live(), "conn-1"),
+                            stack -> stack.contains(Handoff.class.getName() + ".offer")
+                                    && stack.stream().anyMatch(frame -> frame.endsWith("ConditionObject.await")));
+            assertThat(writing).as("the client's writes wait for a server that no longer reads").isNotDone();
+
+            server.gate.open();
+            assertThat(client.readLine()).isEqualTo(Integer.toString(NOT_BRIEF));
+            for (int i = 0; i < count; i++) {
+                assertThat(client.readLine()).isEqualTo(Integer.toString(i));
+            }
+            writing.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    private static String padded(String line) {
+        return " ".repeat(PADDED_LINE_BYTES - 1 - line.length()) + line + "\n";
+    }
+
+    /** The most the kernel may buffer for one socket: the third value of /proc/sys/net/ipv4/tcp_rmem or tcp_wmem. */
+    private static long maxSocketBuffer(String sysctl) throws IOException {
+        // readAllLines, not readString: on this JDK, readString of a /proc file (whose size reads 0) returns one byte.
+        String values = Files.readAllLines(Path.of("/proc/sys/net/ipv4", sysctl)).getFirst();
+        return Long.parseLong(values.strip().split("\\s+")[2]);
+    }
+
     /** A server counting with a {@link GatedCounter}: a request stays in flight until the test opens the gate. */
     private static final class GatedServer implements AutoCloseable {
 
@@ -139,6 +202,10 @@ class AnsweringPathsTest {
             gate.awaitHeld();
             Map<String, String> owners = OpenScopes.owners(server.live());
             assertThat(owners).as("open scopes and their owners").containsEntry("conn-1/req-1", thread);
+        }
+
+        Recorder live() {
+            return server.live();
         }
 
         SubtaskGauge subtasks() {
