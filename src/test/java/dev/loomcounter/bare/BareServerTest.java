@@ -29,7 +29,7 @@ class BareServerTest {
         });
         AtomicReference<TestClient> connected = new AtomicReference<>();
         await().atMost(Patience.PATIENCE).ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> connected.compareAndSet(null, new TestClient(port)));
+                .until(() -> connected.compareAndSet(null, TestClient.connect(port)));
         try (TestClient client = connected.get()) {
             assertThat(client.ask("2 10")).isEqualTo("12");
             assertThat(client.ask("0 1000")).isEqualTo("1000");

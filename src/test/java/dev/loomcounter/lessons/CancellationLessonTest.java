@@ -22,7 +22,7 @@ class CancellationLessonTest {
         try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(LONG_REQUESTS))) {
             // The client goes away mid-request (a reset, as a client that is interrupted sends): the connection's
             // thread, parked in its read, sees it at once.
-            try (TestClient client = new TestClient(server.port())) {
+            try (TestClient client = TestClient.connect(server.port())) {
                 client.send("0 3\n");
                 server.awaitLogs("conn-1/req-1 increment", 3);
                 client.abort();
@@ -32,13 +32,13 @@ class CancellationLessonTest {
             server.awaitLog(LessonsDoc.shows("conn-1 closed: client hung up after 0 requests (0 open)"));
 
             // STOP is answered in order, after the requests before it; on an idle connection, at once.
-            try (TestClient client = new TestClient(server.port())) {
+            try (TestClient client = TestClient.connect(server.port())) {
                 assertThat(client.ask(LessonsDoc.shows("STOP"))).isEqualTo("BYE");
             }
             server.awaitLog(LessonsDoc.shows("conn-2 closed: client sent STOP after 0 requests (0 open)"));
 
             // Ctrl-C on the server mid-request: a grace period, then the request is cancelled, and exit code 0.
-            try (TestClient client = new TestClient(server.port())) {
+            try (TestClient client = TestClient.connect(server.port())) {
                 client.send("0 3\n");
                 server.awaitLogs("conn-3/req-1 increment", 3);
                 server.signal("INT");
@@ -56,7 +56,7 @@ class CancellationLessonTest {
     @Test
     void aTimeoutCancelsTheSubtasksAndKeepsTheConnection() throws Exception {
         try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(TIMEOUT));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask(LessonsDoc.shows("0 5")))
                     .isEqualTo(LessonsDoc.shows("ERR timeout the request took longer than 1s; its subtasks were cancelled"));
             assertThat(server.awaitLogs("cancelled after", 5))

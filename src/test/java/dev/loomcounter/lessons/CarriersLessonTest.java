@@ -30,7 +30,7 @@ class CarriersLessonTest {
     /** Asks {@code 2 20} and reads, from the log, which virtual threads ran the increments and on which carriers. */
     private static Seen countTwentyOn(ServerProcess server) throws Exception {
         LessonsDoc.shows("2 " + INCREMENTS);
-        try (TestClient client = new TestClient(server.port())) {
+        try (TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask("2 " + INCREMENTS)).isEqualTo(Integer.toString(2 + INCREMENTS));
         }
         List<Matcher> lines = server.awaitLogs("conn-1/req-1 increment", 2 * INCREMENTS).stream()

@@ -84,7 +84,7 @@ class ClientLessonsTest {
             List<TestClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 100; i++) {
-                    TestClient client = new TestClient(server.port());
+                    TestClient client = TestClient.connect(server.port());
                     clients.add(client);
                     assertThat(client.ask("0 0")).isEqualTo("0");
                 }

@@ -41,7 +41,7 @@ class FlightRecorderLessonTest {
         LessonsDoc.shows("jfr\" summary rec.jfr");
         Path recording = dir.resolve("rec.jfr");
         try (ServerProcess server = ServerProcess.start(List.of(RECORDING), "", List.of("--quiet"))) {
-            try (TestClient client = new TestClient(server.port())) {
+            try (TestClient client = TestClient.connect(server.port())) {
                 assertThat(client.ask(LessonsDoc.shows("2 10"))).isEqualTo("12");
             }
             // JFR.dump while the server runs; the file at exit is the next test.
@@ -72,7 +72,7 @@ class FlightRecorderLessonTest {
         Path recording = dir.resolve("rec.jfr");
         try (ServerProcess server = ServerProcess.start(
                 List.of("-XX:StartFlightRecording:filename=" + recording + settings), "", List.of("--quiet"))) {
-            try (TestClient client = new TestClient(server.port())) {
+            try (TestClient client = TestClient.connect(server.port())) {
                 assertThat(client.ask("2 10")).isEqualTo("12");
             }
             server.signal("TERM");

@@ -39,7 +39,7 @@ class ScopeTreeLessonTest {
         List<String> args = new ArrayList<>(LessonsDoc.serverArgs(ARGS));
         args.addAll(List.of("--web-port", Integer.toString(webPort)));
         try (ServerProcess server = ServerProcess.start(args);
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             client.send("0 3\n");
             server.awaitLogs("conn-1/req-1 increment", 3);
             assertTheTree(containers(ServerProcess.liveThreadDump(webPort)));
@@ -51,7 +51,7 @@ class ScopeTreeLessonTest {
     void theJdksDumpOfAServerAtRestShowsTheSameTree(@TempDir Path dir) throws Exception {
         LessonsDoc.shows("jcmd\" \"$PID\" Thread.dump_to_file -format=json jdk-dump.json");
         try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(ARGS));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             client.send("0 3\n");
             server.awaitLogs("conn-1/req-1 increment", 3);
             assertTheTree(containers(server.threadDump(dir)));

@@ -108,7 +108,7 @@ class ThreadDumpUnderLoadTest {
             double ratio = (withDumps[0] + withDumps[1]) / (withoutDumps[0] + withoutDumps[1]);
             assertThat(ratio).as("requests/s with dumps %s against without %s", List.of(withDumps[0], withDumps[1]),
                     List.of(withoutDumps[0], withoutDumps[1])).isGreaterThanOrEqualTo(0.5);
-            try (TestClient client = new TestClient(server.port())) {
+            try (TestClient client = TestClient.connect(server.port())) {
                 assertThat(client.ask("2 10")).isEqualTo("12");
             }
         }
@@ -137,7 +137,7 @@ class ThreadDumpUnderLoadTest {
     /** One closed-loop connection: a request, its answer checked, the next, until told to stop. */
     private static Void count(int port, SplittableRandom random, AtomicBoolean counting, LongAdder answered,
                               LongAdder wrong) throws IOException {
-        try (TestClient client = new TestClient(port)) {
+        try (TestClient client = TestClient.connect(port)) {
             while (counting.get()) {
                 long start = random.nextLong(-1_000_000_000L, 1_000_000_000L);
                 String answer = client.ask(start + " 1");

@@ -37,7 +37,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void countsAndSaysByeOnStop(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask("2 10")).isEqualTo("12");
             assertThat(client.ask("-5 3")).isEqualTo("-2");
             assertThat(client.ask("0 0")).isEqualTo("0");
@@ -53,7 +53,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void answersEachBadLineWithItsErrorAndKeepsServing(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind), "--max-increments", "50");
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask("")).startsWith("ERR bad-request ");
             assertThat(client.ask("hello")).startsWith("ERR bad-request ");
             assertThat(client.ask("1 2 3")).startsWith("ERR bad-request ");
@@ -73,7 +73,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void answersPipelinedLinesInOrder(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < 200; i++) {
                 lines.append(i).append(' ').append(i % 7).append('\n');
@@ -95,7 +95,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void answersBriefAndLongerRequestsInTheOrderTheyCame(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask("0 0")).isEqualTo("0");
             assertThat(client.ask("1 150")).as("a worker, after the connection's thread answered").isEqualTo("151");
             client.send("1 2\n0 150\n3 4\n0 0\n5 101\n6 1\n0 100\nSTOP\n");
@@ -110,7 +110,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void assemblesARequestSplitAcrossWrites(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             client.send("1").send("2 ").send("3").send("4\r").send("\n");
             assertThat(client.readLine()).isEqualTo("46");
             // A multi-byte character split between two writes is still one valid character: a bad request, not bad UTF-8.
@@ -123,7 +123,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void closesTheConnectionAfterALineTooLongButAnswersTheLinesBeforeIt(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind), "--max-line-bytes", "16");
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask("12345678901 1234\r")).as("16 bytes and a CR fit").isEqualTo("12345680135");
             client.send("1 1\n" + "7".repeat(10_000) + " 1\n2 2\n");
             assertThat(client.readLine()).isEqualTo("2");
@@ -137,19 +137,19 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void refusesOneConnectionTooManyWithBusy(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind), "--max-connections", "2");
-             TestClient first = new TestClient(server.port());
-             TestClient second = new TestClient(server.port())) {
+             TestClient first = TestClient.connect(server.port());
+             TestClient second = TestClient.connect(server.port())) {
             // An answer on each proves both are accepted and counted before the third one knocks.
             assertThat(first.ask("1 1")).isEqualTo("2");
             assertThat(second.ask("2 2")).isEqualTo("4");
-            try (TestClient third = new TestClient(server.port())) {
+            try (TestClient third = TestClient.connect(server.port())) {
                 assertThat(third.readLine()).isEqualTo(
                         "ERR busy the server already serves its maximum of 2 connections; try again later");
                 assertThat(third.readLine()).isNull();
             }
             assertThat(first.ask("STOP")).isEqualTo("BYE");
             await().atMost(PATIENCE).until(() -> server.openConnections() == 1);
-            try (TestClient fourth = new TestClient(server.port())) {
+            try (TestClient fourth = TestClient.connect(server.port())) {
                 assertThat(fourth.ask("3 3")).as("a freed place is usable again").isEqualTo("6");
             }
         }
@@ -165,7 +165,7 @@ class CountingServerTest {
                 long seed = c;
                 answered.add(clients.submit(() -> {
                     SplittableRandom random = new SplittableRandom(seed);
-                    try (TestClient client = new TestClient(server.port())) {
+                    try (TestClient client = TestClient.connect(server.port())) {
                         for (int r = 0; r < REQUESTS_EACH; r++) {
                             int increments = random.nextInt(0, 21);
                             long start = random.nextLong(Long.MIN_VALUE, Long.MAX_VALUE - increments);
@@ -192,7 +192,7 @@ class CountingServerTest {
     void cancelsTheRequestsSubtasksWhenTheConnectionIsReset(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind), "--work", "sleep",
                 "--unit-millis", "3600000")) {
-            TestClient client = new TestClient(server.port());
+            TestClient client = TestClient.connect(server.port());
             client.send("0 25\n");
             await().atMost(PATIENCE).until(() -> server.subtasks().running() == 25);
             client.abort();
@@ -208,7 +208,7 @@ class CountingServerTest {
     void stopsSpinningSubtasksWhenTheConnectionIsReset(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind),
                 "--unit-iterations", Long.toString(Long.MAX_VALUE / 100))) {
-            TestClient client = new TestClient(server.port());
+            TestClient client = TestClient.connect(server.port());
             // One spinning subtask: it holds one of the two carriers, and the connection's reader needs the other
             // to notice the reset. (More spinning subtasks than carriers starve the reader: see FairnessTest.)
             client.send("0 1\n");
@@ -224,7 +224,7 @@ class CountingServerTest {
     @EnumSource(ThreadKind.class)
     void stopIsAnsweredInOrderAndTheLinesAfterItAreNotServed(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             client.send("2 10\n5 3\nSTOP\n1 1\n");
             assertThat(client.readLine()).isEqualTo("12");
             assertThat(client.readLine()).isEqualTo("8");
@@ -238,7 +238,7 @@ class CountingServerTest {
     void answersTimeoutCancelsTheSubtasksAndKeepsTheConnection(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind), "--work", "sleep",
                 "--unit-millis", "3600000", "--request-timeout", "300ms");
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             assertThat(client.ask("0 12")).isEqualTo(
                     "ERR timeout the request took longer than 300ms; its subtasks were cancelled");
             assertThat(server.subtasks().running()).isZero();
@@ -252,8 +252,8 @@ class CountingServerTest {
     void closesAnIdleConnectionButNotOneWaitingForItsAnswer(ThreadKind kind) throws IOException {
         try (TestServer server = TestServer.start("--threads", threads(kind), "--idle-timeout", "300ms",
                 "--work", "sleep", "--unit-millis", "1000", "--max-units", "1");
-             TestClient busy = new TestClient(server.port());
-             TestClient idle = new TestClient(server.port())) {
+             TestClient busy = TestClient.connect(server.port());
+             TestClient idle = TestClient.connect(server.port())) {
             assertThat(busy.ask("0 1")).as("a request longer than the idle timeout").isEqualTo("1");
             assertThat(idle.readLine()).as("closed for idleness").isNull();
         }
@@ -264,8 +264,8 @@ class CountingServerTest {
     void shutsDownGracefullyRefusingNewRequestsAndConnections(ThreadKind kind) throws Exception {
         TestServer server = TestServer.start("--threads", threads(kind), "--work", "sleep",
                 "--unit-millis", "4000", "--max-units", "1", "--shutdown-grace", "1m");
-        try (TestClient running = new TestClient(server.port());
-             TestClient idle = new TestClient(server.port())) {
+        try (TestClient running = TestClient.connect(server.port());
+             TestClient idle = TestClient.connect(server.port())) {
             assertThat(idle.ask("1 1")).isEqualTo("2");
             running.send("0 1\n");
             await().atMost(PATIENCE).until(() -> server.subtasks().running() == 1);
@@ -273,7 +273,7 @@ class CountingServerTest {
             CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
             await().atMost(PATIENCE).until(server::isShuttingDown);
             assertThat(idle.ask("1 1")).isEqualTo("ERR shutting-down the server is stopping and takes no new requests");
-            assertThatThrownBy(() -> new TestClient(server.port()).close()).isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> TestClient.connect(server.port()).close()).isInstanceOf(ConnectException.class);
 
             assertThat(running.readLine()).as("the running request finished within the grace period").isEqualTo("1");
             closed.get();
@@ -288,7 +288,7 @@ class CountingServerTest {
     void cancelsRequestsThatOutlastTheGracePeriod(ThreadKind kind) throws IOException {
         TestServer server = TestServer.start("--threads", threads(kind), "--work", "sleep",
                 "--unit-millis", "3600000", "--shutdown-grace", "200ms");
-        try (TestClient client = new TestClient(server.port())) {
+        try (TestClient client = TestClient.connect(server.port())) {
             client.send("0 8\n");
             await().atMost(PATIENCE).until(() -> server.subtasks().running() == 8);
             server.close();

@@ -31,7 +31,7 @@ class FairnessTest {
     private static Timings measure(ThreadKind kind, String fairness) throws Exception {
         String[] flags = concat(SMALL_WORK, "--threads", kind.name().toLowerCase(), "--fairness", fairness);
         try (TestServer server = TestServer.start(flags);
-             TestClient large = new TestClient(server.port())) {
+             TestClient large = TestClient.connect(server.port())) {
             long began = System.nanoTime();
             CompletableFuture<String> largeAnswer = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -44,7 +44,7 @@ class FairnessTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> server.subtasks().running() > 0);
 
             long connecting = System.nanoTime();
-            try (TestClient small = new TestClient(server.port())) {
+            try (TestClient small = TestClient.connect(server.port())) {
                 assertThat(small.ask("0 0")).isEqualTo("0");
                 long zeroDone = System.nanoTime();
                 assertThat(small.ask("1 5")).isEqualTo("6");
@@ -89,7 +89,7 @@ class FairnessTest {
     void aHangUpCancelsAFloodOfSpinningSubtasks(ThreadKind kind) throws Exception {
         try (TestServer server = TestServer.start("--threads", kind.name().toLowerCase(),
                 "--unit-iterations", Long.toString(Long.MAX_VALUE / 100))) {
-            TestClient client = new TestClient(server.port());
+            TestClient client = TestClient.connect(server.port());
             client.send("0 500\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> server.subtasks().running() == 500);
             client.abort();

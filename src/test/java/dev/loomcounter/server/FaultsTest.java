@@ -32,7 +32,7 @@ class FaultsTest {
         IllegalStateException failure = new IllegalStateException("a slice that breaks");
         try (CountingServer server = CountingServer.start(TestServer.settings(), log,
                 () -> FailingCounters.firstSliceFails(failure, log));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             // The first request's one subtask is the slice that fails.
             assertThat(client.ask("1 1")).startsWith("ERR internal ").contains("a slice that breaks");
             assertThat(client.ask("1 1")).as("the same connection, the next request").isEqualTo("2");
@@ -53,7 +53,7 @@ class FaultsTest {
             // connection costs the server exactly one descriptor. The JDK opens its socket pollers' descriptors when
             // a virtual thread first parks in a socket read, and a request already there when the connection's
             // thread reads parks nobody: so the request is sent only once that thread is parked in its read.
-            try (TestClient warmUp = new TestClient(server.port())) {
+            try (TestClient warmUp = TestClient.connect(server.port())) {
                 await().atMost(PATIENCE).until(() -> ServerProcess.stackOf(server.threadDump(dir), "conn-1").stream()
                         .anyMatch(frame -> frame.contains("sun.nio.ch.Poller.poll")));
                 assertThat(warmUp.ask("1 1")).isEqualTo("2");
@@ -65,7 +65,7 @@ class FaultsTest {
             try {
                 // The kernel completes these connections whether or not the server can accept them.
                 for (int i = 0; i < room + 3; i++) {
-                    clients.add(new TestClient(server.port()));
+                    clients.add(TestClient.connect(server.port()));
                 }
                 server.awaitLog(line -> line.contains("accept failed: ") && line.contains("Too many open files")
                         && line.contains("retrying in 10 ms"));
@@ -76,7 +76,7 @@ class FaultsTest {
                 }
             }
             // The connections it had close at the clients' end of stream, and free their descriptors.
-            try (TestClient late = new TestClient(server.port())) {
+            try (TestClient late = TestClient.connect(server.port())) {
                 assertThat(late.ask("2 3")).isEqualTo("5");
             }
             assertThat(server.isAlive()).isTrue();
@@ -87,7 +87,7 @@ class FaultsTest {
     void aSecondCtrlCExitsAtOnceWithoutWaitingForTheGracePeriod() throws Exception {
         try (ServerProcess server = ServerProcess.start(List.of("--work", "sleep", "--unit-millis", "3600000",
                 "--max-units", "1", "--shutdown-grace", "10m"));
-             TestClient client = new TestClient(server.port())) {
+             TestClient client = TestClient.connect(server.port())) {
             client.send("0 1\n");
             // The subtask runs: the request is past the point where a shutdown would refuse it.
             server.awaitLog("conn-1/req-1 increment 1 starts");

@@ -23,6 +23,14 @@ class ReliabilityTest {
     /** Sleep work of an hour a unit: a request that runs until it is cancelled. */
     private static final String[] FOREVER = {"--work", "sleep", "--unit-millis", "3600000", "--max-units", "1"};
 
+    /**
+     * What a client still sends after its last request, requests the server must not answer: half of what the linger
+     * reads at most (16 MiB), and more than loopback's buffers hold (on Linux, a send buffer of 4 MiB at most, and a
+     * receive buffer of 128 KiB at first), so that the client is still writing when the server is done. A mebibyte
+     * is not enough: the kernel takes it all at once, and the client never sees a reset.
+     */
+    private static final String STILL_SENT = "1 1\n".repeat((int) (Connection.LINGER_BYTES / 2 / 4));
+
     @Test
     void aRequestFollowedByAHalfCloseIsStillAnswered() throws IOException {
         try (TestServer server = TestServer.start();
@@ -42,6 +50,34 @@ class ReliabilityTest {
             assertThat(client.readLine()).isEqualTo("2");
             assertThat(client.readLine()).isEqualTo("10");
             assertThat(client.readLine()).isNull();
+        }
+    }
+
+    /**
+     * After BYE the server closes its sending side, then reads and drops what the client still sends, for a moment
+     * (Connection's linger). Without it, closing with that data unread sends a reset: the client's write, still
+     * going, fails ("Broken pipe"), and a reply still in the server's send buffer would be lost.
+     */
+    @Test
+    void aClientThatKeepsSendingAfterStopReadsByeAndACleanEnd() throws IOException {
+        try (TestServer server = TestServer.start();
+             TestClient client = server.connect()) {
+            client.send("1 1\nSTOP\n" + STILL_SENT);
+            assertThat(client.readLine()).isEqualTo("2");
+            assertThat(client.readLine()).isEqualTo("BYE");
+            assertThat(client.readLine()).as("a clean end of stream, not a reset").isNull();
+        }
+    }
+
+    /** The same after ERR line-too-long: the rest of the line, and whatever follows it, is read and dropped. */
+    @Test
+    void aClientThatKeepsSendingPastALineTooLongReadsItsErrorAndACleanEnd() throws IOException {
+        try (TestServer server = TestServer.start();
+             TestClient client = server.connect()) {
+            client.send("1 1\n" + "7".repeat(1 << 20) + "\n" + STILL_SENT);
+            assertThat(client.readLine()).isEqualTo("2");
+            assertThat(client.readLine()).startsWith("ERR line-too-long ");
+            assertThat(client.readLine()).as("a clean end of stream, not a reset").isNull();
         }
     }
 

@@ -73,7 +73,7 @@ class ServerProcessTest {
         try (BufferedReader log = new BufferedReader(
                 new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             int port = awaitPort(log);
-            try (TestClient client = new TestClient(port)) {
+            try (TestClient client = TestClient.connect(port)) {
                 assertThat(client.ask("2 10")).isEqualTo("12");
                 // SIGTERM, as `kill PID` sends. (Process.destroy() would also close our end of its output.)
                 server.toHandle().destroy();

@@ -9,7 +9,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A raw protocol client for tests: it sends exactly the bytes it is given and reads lines with a timeout.
+ * A raw protocol client for tests: it sends exactly the bytes it is given and reads lines with a timeout. Made one
+ * way, {@link #connect(int)} ({@code TestServer.connect()} is the same, for a test server's port). A client that must
+ * not read, or must write bytes by the socket's own rules, is a socket of its own (chaos's {@code Wire}).
  */
 public final class TestClient implements AutoCloseable {
 
@@ -17,13 +19,24 @@ public final class TestClient implements AutoCloseable {
     private final BufferedReader in;
     private final OutputStream out;
 
-    public TestClient(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        // A reply that never comes fails the test instead of hanging it.
-        socket.setSoTimeout((int) Patience.PATIENCE.toMillis());
+    private TestClient(Socket socket) throws IOException {
+        this.socket = socket;
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
+    }
+
+    /** A client connected to {@code port} on loopback. */
+    public static TestClient connect(int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            // A reply that never comes fails the test instead of hanging it.
+            socket.setSoTimeout((int) Patience.PATIENCE.toMillis());
+            return new TestClient(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     public TestClient send(String text) throws IOException {

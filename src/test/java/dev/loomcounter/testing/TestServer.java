@@ -73,9 +73,9 @@ public final class TestServer implements AutoCloseable {
         return server.isShuttingDown();
     }
 
-    /** A raw client connected to this server. */
+    /** A raw client connected to this server: {@link TestClient#connect(int)} with this server's port. */
     public TestClient connect() throws IOException {
-        return new TestClient(port());
+        return TestClient.connect(port());
     }
 
     /** The log so far; the server writes it from its own threads, so await what you look for. */
