@@ -23,6 +23,7 @@ JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
 [[ -x $JAVA ]] || { echo "peers.sh: no JDK 25 found under /usr/lib/jvm (set JAVA)" >&2; exit 2; }
 if [[ -n ${QUICK:-} ]]; then
     : "${ROUNDS:=1}" "${SECONDS_PER_LOAD:=2}" "${CONNECTIONS:=50 1000}" "${HOLD_CONNS:=1000}" "${HOLD_SECONDS:=3}"
+    : "${PLATFORM_MAX_CONNS:=50}"
 fi
 ROUNDS=${ROUNDS:-2}
 SECONDS_PER_LOAD=${SECONDS_PER_LOAD:-4}
