@@ -83,13 +83,16 @@ public class ForkJoinCost {
         return Bench.count(counter, request, draws);
     }
 
-    /** Requests a virtual owner makes in a row per invocation: its own start and join are shared by all of them. */
-    static final int OWNER_BATCH = 100;
+    /**
+     * Requests a virtual owner makes in a row per invocation: its own start and join are shared by all of them. Ten,
+     * not more: with platform subtasks one request of 10,000 takes about a second, and an invocation is the batch.
+     */
+    static final int OWNER_BATCH = 10;
 
     /**
      * The same request as {@link #request}, made by a virtual thread, as the server's connection makes it. One virtual
      * thread makes {@value #OWNER_BATCH} requests and JMH divides by as many: the thread's own start and join (a few
-     * microseconds) add well under 0.1 µs to each request.
+     * microseconds) add a tenth of that to each request.
      */
     @Benchmark
     @OperationsPerInvocation(OWNER_BATCH)

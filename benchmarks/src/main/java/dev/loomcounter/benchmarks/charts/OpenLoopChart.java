@@ -16,6 +16,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -67,6 +68,7 @@ public final class OpenLoopChart {
         LogAxis axis = new LogAxis("p99 ms (log scale)");
         axis.setSmallestValue(0.1);
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+        axis.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 1, 10, 100, 1,000 ms
         plot.setRangeAxis(axis);
         ValueMarker line = new ValueMarker(limit, Color.DARK_GRAY, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
