@@ -18,7 +18,7 @@ PEERS=${PEERS:-$(cd .. && pwd)/shared/peers}
 JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
 [[ -x $JAVA ]] || { echo "open-loop.sh: no JDK 25 found under /usr/lib/jvm (set JAVA)" >&2; exit 2; }
 CLIENTS=${CLIENTS:-10000}
-RATES=${RATES:-1000 2000 5000 10000 15000 20000 25000 30000}
+RATES=${RATES:-1000 1500 2000 3000 5000 7500 10000 15000 20000}
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-10}
 # The client's warm-up includes opening its 10,000 connections (several seconds here) and sending the requests that
 # fell due meanwhile: measured too early, a step shows the client catching up, not the server (p99 of 300 ms at
