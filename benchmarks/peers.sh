@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # loom-counter side by side with its peers, on one load generator, in one run.
 #
-#   bash benchmarks/peers.sh                                  the default run (about 9 minutes on 2 cores)
+#   bash benchmarks/peers.sh                                  the default run (about 7 minutes on 2 cores)
 #   ROUNDS=3 SECONDS_PER_LOAD=10 bash benchmarks/peers.sh     a longer, steadier one
 #   QUICK=1 OUT=/tmp/peers bash benchmarks/peers.sh           CI: one short round, 50 and 1,000 connections (~2 min)
 #
