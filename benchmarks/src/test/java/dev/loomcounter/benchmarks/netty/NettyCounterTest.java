@@ -133,6 +133,25 @@ class NettyCounterTest {
         }
     }
 
+    /** Lesson 16 quotes the two handlers: each quoted block must still be in its source, line for line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"InlineCounting", "FanOutCounting"})
+    void lesson16QuotesTheHandlersAsTheyAre(String handler) throws IOException {
+        String lessons = Files.readString(Path.of("..", "docs", "lessons.md"));
+        String lesson = lessons.substring(lessons.indexOf("## 16. The same server on an event loop"));
+        lesson = lesson.substring(0, lesson.indexOf("\n---\n"));
+        List<String> blocks = new ArrayList<>(List.of(lesson.split("```java\n")));
+        blocks.removeFirst();
+        String quoted = blocks.get(handler.equals("InlineCounting") ? 0 : 1).split("```")[0];
+        String source = Files.readString(Path.of("src/main/java/dev/loomcounter/benchmarks/netty", handler + ".java"));
+        assertThat(stripped(source)).as("lesson 16's quote of %s", handler).contains(stripped(quoted));
+    }
+
+    /** Each line without its indentation: a quote may sit at another depth than its source. */
+    private static String stripped(String text) {
+        return text.strip().lines().map(String::strip).reduce("", (a, b) -> a + b + "\n");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"inline", "fanout"})
     void theLoadGeneratorFindsNothingWrong(String shape) throws Exception {
