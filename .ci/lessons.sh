@@ -2,7 +2,7 @@
 # Runs the lessons' server commands as docs/lessons.md writes them: through the Maven wrapper, JDK_JAVA_OPTIONS
 # included, which the JUnit tests (they start the server's JVM directly) cannot check. For each distinct server
 # command (without its `| tee server.log`): start it on a free port, ask `0 0`, say STOP, send the server SIGINT as
-# lesson 5's Ctrl-C does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, and lesson 4's pgrep/ps/jcmd/grep
+# lesson 5's Ctrl-C does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, and lesson 4's curl/pgrep/ps/jcmd/grep
 # lines, run verbatim. Then every course example's command (`exec:exec@course`), as written. Needs bash (for
 # /dev/tcp), pgrep and ps; no standard input, no terminal. About 80 s on 2 cores for the servers, a few minutes more
 # for the examples (one of them forks 100,000 threads four times).
@@ -20,7 +20,7 @@ fail() {
   exit 1
 }
 
-trap 'rm -rf "$WORK" dump.json' EXIT
+trap 'rm -rf "$WORK" dump.json jdk-dump.json' EXIT
 
 # A line the lessons must show verbatim, or the script is checking something the lessons no longer say.
 require_line() {
@@ -120,13 +120,18 @@ check_one_carrier() {
   [[ $carriers == 'ForkJoinPool-1-worker-1 ' ]] || fail "one carrier expected, the log shows: $carriers"
 }
 
-# Lesson 4: its lines, as written, while a request of lesson 4's server is in flight on conn-1.
+# Lesson 4: its lines, as written, while a request of lesson 4's server is in flight on conn-1: the live view's dump,
+# then the JDK's own, which is safe on a server at rest (every subtask asleep for a minute).
 check_thread_dump() {
+  local curl_line='curl -s http://127.0.0.1:7080/threads > dump.json'
+  local grep_line="grep -E '\"(container|name)\"' dump.json"
   local pgrep_line="PID=\$(pgrep -f 'dev.loomcounter.Main server')"
   local jdk_line="JDK25=\$(dirname \"\$(dirname \"\$(ps -o args= -p \"\$PID\" | cut -d' ' -f1)\")\")"
-  local jcmd_line='"$JDK25/bin/jcmd" "$PID" Thread.dump_to_file -format=json dump.json'
-  local grep_line="grep -E '\"(container|name)\"' dump.json"
-  for line in "$pgrep_line" "$jdk_line" "$jcmd_line" "$grep_line"; do require_line "$line"; done
+  local jcmd_line='"$JDK25/bin/jcmd" "$PID" Thread.dump_to_file -format=json jdk-dump.json'
+  local jdk_grep_line="grep -E '\"(container|name)\"' jdk-dump.json"
+  for line in "$curl_line" "$grep_line" "$pgrep_line" "$jdk_line" "$jcmd_line" "$jdk_grep_line"; do
+    require_line "$line"
+  done
 
   open_and_ask "0 3"
   local waited=0
@@ -134,6 +139,13 @@ check_thread_dump() {
     ((waited++ < 300)) || fail "the request's increments did not start"
     sleep 0.1
   done
+  rm -f dump.json jdk-dump.json
+  eval "$curl_line" || fail "curl could not reach the live view"
+  local tree
+  tree=$(eval "$grep_line")
+  grep -qF '"name": "conn-1/req-1/increment-3"' <<<"$tree" || fail "the live view's dump lacks the request's threads: $tree"
+  grep -qF '"container": "conn-1/req-1"' <<<"$tree" || fail "the live view's dump lacks the request's scope: $tree"
+
   # pgrep may find other servers on a shared machine; it must find this one, and the rest runs with this one.
   local PID
   eval "$pgrep_line" || fail "pgrep found no server"
@@ -141,13 +153,11 @@ check_thread_dump() {
   PID=$SERVER_PID
   local JDK25
   eval "$jdk_line"
-  rm -f dump.json
   eval "$jcmd_line" >/dev/null
-  local tree
-  tree=$(eval "$grep_line")
-  grep -qF '"name": "conn-1\/req-1\/increment-3"' <<<"$tree" || fail "the dump lacks the request's threads: $tree"
-  grep -qF '"container": "conn-1\/req-1\/' <<<"$tree" || fail "the dump lacks the request's scope: $tree"
-  rm -f dump.json
+  tree=$(eval "$jdk_grep_line")
+  grep -qF '"name": "conn-1\/req-1\/increment-3"' <<<"$tree" || fail "the JDK's dump lacks the request's threads: $tree"
+  grep -qF '"container": "conn-1\/req-1\/' <<<"$tree" || fail "the JDK's dump lacks the request's scope: $tree"
+  rm -f dump.json jdk-dump.json
   # Closing our side is an end of stream, not a cancel (bash cannot reset a connection): the request would still be
   # answered. The server's stop that follows cancels it after the grace period, as lesson 5's Ctrl-C on the server.
   exec 3>&-
@@ -168,6 +178,31 @@ check_command() {
 }
 
 ./mvnw -B -ntp -q compile
+
+# The bare server, before the lessons: its command as written, on a free port, and the lesson's piped client through
+# Maven: 2 10 answered 12, and the session ended by STOP (the client waits for BYE before it exits).
+check_bare() {
+  local command='./mvnw -q compile exec:exec@bare'
+  require_line "$command"
+  require_line "printf '2 10\nSTOP\n' | ./mvnw -q compile exec:exec@client -Dargs=\"--port 7000\""
+  LOG="$WORK/bare.log"
+  eval "$command -Dargs=0" >"$LOG" 2>&1 </dev/null &
+  JOB=$!
+  trap 'stop_tree "$JOB"' EXIT
+  local waited=0
+  until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
+    kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the bare server did not start"; }
+    ((waited++ < 300)) || fail "the bare server did not listen within 30 s"
+    sleep 0.1
+  done
+  local answers
+  answers=$(printf '2 10\nSTOP\n' | ./mvnw -q compile exec:exec@client -Dargs="--port $PORT" 2>&1)
+  grep -qx '12' <<<"$answers" || fail "the bare server did not answer 12 to the piped client: $answers"
+  stop_tree "$JOB"
+  echo "ok: $command"
+}
+(check_bare)
+
 # Every distinct server command of the lessons, in a code block or a list item.
 mapfile -t COMMANDS < <(grep -E "^ *(JDK_JAVA_OPTIONS='[^']*' )?\./mvnw -q compile exec:exec@server" "$LESSONS" \
   | sed -E 's/^ +//' | sort -u)

@@ -1,7 +1,6 @@
 package dev.loomcounter;
 
 import dev.loomcounter.client.ClientCommand;
-import dev.loomcounter.client.ExitCode;
 import dev.loomcounter.demo.DemoCommand;
 import dev.loomcounter.server.ServerCommand;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.loomcounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import dev.loomcounter.testing.Cli;
@@ -81,13 +81,13 @@ class MainTest {
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).isEqualTo("server: Invalid value for option '--threads': expected one of virtual, "
                 + "platform, got 'PLATFORMX' (see loom-counter server --help)\n");
-        assertThat(ServerSettings.fromFlags("--threads", "PLATFORM").threads()).isEqualTo(ThreadKind.PLATFORM);
-        assertThat(ServerSettings.fromFlags("--threads", "Virtual").threads()).isEqualTo(ThreadKind.VIRTUAL);
+        assertThat(ServerOptions.fromFlags("--threads", "PLATFORM").threads()).isEqualTo(ThreadKind.PLATFORM);
+        assertThat(ServerOptions.fromFlags("--threads", "Virtual").threads()).isEqualTo(ThreadKind.VIRTUAL);
     }
 
     @Test
     void shortFlagsAreTheLongOnes() {
-        ServerSettings settings = ServerSettings.fromFlags("-p", "0", "-q");
+        ServerSettings settings = ServerOptions.fromFlags("-p", "0", "-q");
 
         assertThat(settings.port()).isZero();
         assertThat(settings.quiet()).isTrue();

@@ -1,6 +1,7 @@
 package dev.loomcounter.client;
 
 import dev.loomcounter.BuildVersion;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.console.ConsoleSession;
 import dev.loomcounter.client.console.Transcript;
 import dev.loomcounter.client.hold.HoldRun;

@@ -38,14 +38,15 @@ final class FairCpuPool implements AutoCloseable {
     }
 
     /** One slice waiting for, or running on, a pool thread, for {@code subtask} (the thread that waits for it). */
-    private record Slice(RequestContext request, String subtask, long iterations, CompletableFuture<Duration> done) {
+    private record Slice(String request, String subtask, long iterations, Watcher watcher,
+                         CompletableFuture<Duration> done) {
     }
 
     private final Loop loop;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition sliceWaiting = lock.newCondition();
-    /** Requests with slices waiting; iteration order is the round. */
-    private final Map<RequestContext, ArrayDeque<Slice>> queues = new LinkedHashMap<>();
+    /** Requests with slices waiting, by name; iteration order is the round. */
+    private final Map<String, ArrayDeque<Slice>> queues = new LinkedHashMap<>();
     /** The pool threads, replacements included, so that {@link #close} can wait for each. */
     private final List<Thread> threads = new ArrayList<>();
     private int threadsStarted;
@@ -86,13 +87,14 @@ final class FairCpuPool implements AutoCloseable {
      * @throws IllegalStateException if the slice failed on its pool thread, or the pool is closed
      */
     Duration spin(RequestContext request, long iterations) throws InterruptedException {
-        Slice slice = new Slice(request, Thread.currentThread().getName(), iterations, new CompletableFuture<>());
+        Slice slice = new Slice(request.request(), Thread.currentThread().getName(), iterations, request.watcher(),
+                new CompletableFuture<>());
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the CPU pool is closed");
             }
-            queues.computeIfAbsent(request, r -> new ArrayDeque<>()).addLast(slice);
+            queues.computeIfAbsent(slice.request(), r -> new ArrayDeque<>()).addLast(slice);
             sliceWaiting.signal();
         } finally {
             lock.unlock();
@@ -103,7 +105,7 @@ final class FairCpuPool implements AutoCloseable {
         } catch (InterruptedException e) {
             // Cancelled: withdraw the slice if it has not started. One already running ends within its slice
             // length, and its result is dropped.
-            withdraw(request, slice);
+            withdraw(slice);
             throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("a busy-loop slice failed on the CPU pool: " + e.getCause(), e.getCause());
@@ -129,7 +131,7 @@ final class FairCpuPool implements AutoCloseable {
     private boolean run(Slice slice) throws InterruptedException {
         try {
             Duration ran = loop.run(slice.iterations());
-            slice.request().live().sliceRan(slice.subtask(), ran);
+            slice.watcher().sliceRan(slice.subtask(), ran);
             slice.done().complete(ran);
             return true;
         } catch (InterruptedException e) {
@@ -169,7 +171,7 @@ final class FairCpuPool implements AutoCloseable {
             if (closed) {
                 return null;
             }
-            RequestContext head = queues.keySet().iterator().next();
+            String head = queues.keySet().iterator().next();
             ArrayDeque<Slice> queue = queues.remove(head);
             Slice slice = queue.pollFirst();
             if (!queue.isEmpty()) {
@@ -181,12 +183,12 @@ final class FairCpuPool implements AutoCloseable {
         }
     }
 
-    private void withdraw(RequestContext request, Slice slice) {
+    private void withdraw(Slice slice) {
         lock.lock();
         try {
-            ArrayDeque<Slice> queue = queues.get(request);
+            ArrayDeque<Slice> queue = queues.get(slice.request());
             if (queue != null && queue.remove(slice) && queue.isEmpty()) {
-                queues.remove(request);
+                queues.remove(slice.request());
             }
         } finally {
             lock.unlock();

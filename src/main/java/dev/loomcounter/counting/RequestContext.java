@@ -1,6 +1,5 @@
 package dev.loomcounter.counting;
 
-import dev.loomcounter.live.Recorder;
 import java.util.Objects;
 
 /**
@@ -13,14 +12,11 @@ import java.util.Objects;
  * Unlike a {@code ThreadLocal}, nothing can set it halfway down, and nothing leaks to a thread started outside the
  * scope.
  *
- * <p>It carries whatever the request's threads report to: its names for the log, and the live view's
- * {@link Recorder}, so that a subtask reports its start and end without the counting code passing the recorder down.
- *
  * @param connection the connection, e.g. {@code conn-3}
  * @param request    the request, e.g. {@code conn-3/req-2}: names the scope, its threads and its log lines
- * @param live       where the request's threads report to the live view; {@link Recorder#off()} when none runs
+ * @param watcher    whom the request's threads report to (the live view); {@link Watcher#NONE} when nobody watches
  */
-public record RequestContext(String connection, String request, Recorder live) {
+public record RequestContext(String connection, String request, Watcher watcher) {
 
     /** Bound by the caller of {@link RequestCounter#count}; read by the request's subtasks. */
     public static final ScopedValue<RequestContext> CURRENT = ScopedValue.newInstance();
@@ -28,11 +24,11 @@ public record RequestContext(String connection, String request, Recorder live) {
     public RequestContext {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(live, "live");
+        Objects.requireNonNull(watcher, "watcher");
     }
 
     /** A request that nothing watches: for counting outside a server (tests, benchmarks). */
     public RequestContext(String connection, String request) {
-        this(connection, request, Recorder.off());
+        this(connection, request, Watcher.NONE);
     }
 }

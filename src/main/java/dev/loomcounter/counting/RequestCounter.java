@@ -35,8 +35,8 @@ public final class RequestCounter implements AutoCloseable {
      * before the timeout), and a semaphore limits exactly that while each subtask still gets its own thread.
      */
     private final Semaphore budget;
-    private final Log log;
     private final SubtaskGauge gauge = new SubtaskGauge();
+    private final SubtaskReport report;
     /** Requests of at most this many increments are brief: see {@link #isBrief}. */
     private final int briefIncrements;
 
@@ -68,7 +68,7 @@ public final class RequestCounter implements AutoCloseable {
         this.timeout = timeout;
         this.maxSubtasks = maxSubtasks;
         this.budget = new Semaphore(maxSubtasks);
-        this.log = log;
+        this.report = new SubtaskReport(gauge, log);
         this.briefIncrements = (int) Math.min(BRIEF_SUBTASKS, work.briefUnits() / maxUnits);
     }
 
@@ -113,7 +113,7 @@ public final class RequestCounter implements AutoCloseable {
         // scheduler's thread twice and costs more than the whole request; and a brief request ends anyway.
         // The live view's record of the scope (for its thread dump) makes the scope's threads: it closes after the
         // scope, once join() and close() have seen every one of them end.
-        try (var increments = current.live().threads().scope(name, threads.factory(name + "/increment-"));
+        try (var increments = current.watcher().scope(name, threads.factory(name + "/increment-"));
              var scope = StructuredTaskScope.open(
                      Joiner.<Duration>allSuccessfulOrThrow(),
                      config -> {
@@ -129,38 +129,16 @@ public final class RequestCounter implements AutoCloseable {
                 scope.fork(() -> {
                     // The subtask's thread was given the owner's binding by fork(): nobody passed it by hand.
                     RequestContext context = RequestContext.CURRENT.get();
-                    long started = System.nanoTime();
-                    gauge.onStart();
-                    context.live().subtaskStarted(context.request(), index);
-                    // Thread.currentThread() of a virtual thread shows its carrier too: compare the lines of one
-                    // increment, and you may see it start on one carrier and finish on another.
-                    log.detail(() -> context.request() + " increment " + index + " starts " + units + " units on "
-                            + Thread.currentThread());
+                    long started = report.started(context, index, units);
                     try {
                         Duration busy = work.perform(units, context);
                         // Many increments of one request run at once: the one shared write is an atomic one.
-                        long now = counter.incrementAndGet();
-                        gauge.onComplete();
-                        context.live().subtaskDone(context.request(), index);
-                        log.detail(() -> context.request() + " increment " + index + " done in " + millisSince(started)
-                                + " ms (" + busy.toMillis() + " ms of work), counter now " + now + ", on "
-                                + Thread.currentThread());
+                        report.done(context, index, started, busy, counter.incrementAndGet());
                         return busy;
-                    } catch (InterruptedException e) {
-                        // Cancelled (a failed sibling, the timeout, the client gone, a shutdown): stop without
-                        // counting. Rethrown, so that the subtask ends as failed, not as a success.
-                        gauge.onStop();
-                        context.live().subtaskCancelled(context.request(), index);
-                        log.detail(() -> context.request() + " increment " + index + " cancelled after "
-                                + millisSince(started) + " ms on " + Thread.currentThread());
-                        throw e;
-                    } catch (RuntimeException | Error e) {
-                        // A failure: always logged, since it is rare and matters. Rethrown: allSuccessfulOrThrow then
-                        // cancels the siblings, and join() throws FailedException with this as its cause.
-                        gauge.onStop();
-                        context.live().subtaskCancelled(context.request(), index);
-                        log.info(context.request() + " increment " + index + " failed after " + millisSince(started)
-                                + " ms on " + Thread.currentThread() + ": " + e);
+                    } catch (InterruptedException | RuntimeException | Error e) {
+                        // Cancelled or failed: stop without counting. Rethrown, so that the subtask ends as failed;
+                        // on a failure allSuccessfulOrThrow cancels the siblings, and join() throws FailedException.
+                        report.stopped(context, index, started, e);
                         throw e;
                     }
                 });
@@ -195,10 +173,6 @@ public final class RequestCounter implements AutoCloseable {
      */
     public boolean isBrief(Request.Count request) {
         return request.increments() <= briefIncrements;
-    }
-
-    private static long millisSince(long nanoTime) {
-        return Duration.ofNanos(System.nanoTime() - nanoTime).toMillis();
     }
 
     /** Live counts of subtasks: how many run now, how many finished, how many stopped without counting. */

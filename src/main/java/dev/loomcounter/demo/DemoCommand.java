@@ -1,7 +1,7 @@
 package dev.loomcounter.demo;
 
 import dev.loomcounter.BuildVersion;
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.link.Answer;
 import dev.loomcounter.client.link.Dialer;
 import dev.loomcounter.client.link.ServerAddress;
@@ -11,6 +11,7 @@ import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        ServerSettings settings = ServerSettings.fromFlags(SERVER_FLAGS);
+        ServerSettings settings = ServerOptions.fromFlags(SERVER_FLAGS);
         List<String> answers;
         // The server stops first, then its log is written out to the end: the answers come after it.
         try (Log log = Log.to(out::println, false);

@@ -1,7 +1,9 @@
 package dev.loomcounter.live;
 
+import dev.loomcounter.counting.Watcher;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,14 +19,13 @@ import java.util.function.LongSupplier;
  * {@code VirtualThread[#42,conn-1/req-1/increment-3]/runnable@ForkJoinPool-1-worker-2}. That is what the events
  * carry, read on the thread itself at the moment it happens.
  */
-public final class Recorder {
+public final class Recorder implements Watcher {
 
     /**
      * Events held for the page between two batches, ten batches a second: ten thousand events a second is more
      * than a person can follow, and the page draws them without taking the server's cores.
      */
     static final int RING_CAPACITY = 1_000;
-    private static final Recorder OFF = new Recorder("", false, ThreadTree.NONE);
 
     private final long origin = System.nanoTime();
     private final String description;
@@ -41,21 +42,9 @@ public final class Recorder {
      *                             it started and where it ended, since it leaves its carrier in between
      */
     public Recorder(String description, boolean subtasksHoldCarriers) {
-        this(description, subtasksHoldCarriers, new ThreadTree());
-    }
-
-    private Recorder(String description, boolean subtasksHoldCarriers, ThreadTree threads) {
         this.description = description;
         this.subtasksHoldCarriers = subtasksHoldCarriers;
-        this.threads = threads;
-    }
-
-    /**
-     * The recorder that nothing watches, for counting code run outside a server (tests, benchmarks). One instance:
-     * it is part of a {@code RequestContext}, and two contexts of the same request must be equal.
-     */
-    public static Recorder off() {
-        return OFF;
+        this.threads = new ThreadTree();
     }
 
     /**
@@ -64,6 +53,12 @@ public final class Recorder {
      */
     public ThreadTree threads() {
         return threads;
+    }
+
+    /** The counting core's scopes are recorded in the same tree as the server's own. */
+    @Override
+    public ThreadTree.Scope scope(String name, ThreadFactory factory) {
+        return threads.scope(name, factory);
     }
 
     /** True while a live page is open: the one check every event site makes first. */
@@ -115,6 +110,7 @@ public final class Recorder {
     }
 
     /** Called by the subtask's own thread as its body begins: it is mounted on its carrier now. */
+    @Override
     public void subtaskStarted(String request, int index) {
         if (watched && ring.hasRoom()) {
             ring.add(new Event.SubtaskStarted(now(), request, index, Carriers.carrierOf(Thread.currentThread())));
@@ -122,6 +118,7 @@ public final class Recorder {
     }
 
     /** Called by the subtask's own thread after it incremented the counter. */
+    @Override
     public void subtaskDone(String request, int index) {
         if (watched && ring.hasRoom()) {
             ring.add(new Event.SubtaskEnded(now(), request, index, Carriers.carrierOf(Thread.currentThread()), true));
@@ -130,6 +127,7 @@ public final class Recorder {
     }
 
     /** Called by the subtask's own thread when it stops without incrementing: cancelled, or failed. */
+    @Override
     public void subtaskCancelled(String request, int index) {
         if (watched && ring.hasRoom()) {
             ring.add(new Event.SubtaskEnded(now(), request, index, Carriers.carrierOf(Thread.currentThread()), false));
@@ -152,6 +150,7 @@ public final class Recorder {
      * Called by a CPU-pool thread right after it ran one slice of spin work, {@code length} long, for the subtask
      * thread named {@code subtask}, which waits for it.
      */
+    @Override
     public void sliceRan(String subtask, Duration length) {
         if (watched && ring.hasRoom()) {
             long ended = now();

@@ -3,6 +3,7 @@ package dev.loomcounter.live;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +87,13 @@ final class ThreadDump {
 
     private String take() {
         Budget budget = new Budget();
-        StringBuilder json = new StringBuilder(16_384);
-        json.append("{\"threadDump\":{\"processId\":\"").append(ProcessHandle.current().pid())
-                .append("\",\"time\":\"").append(Instant.now())
-                .append("\",\"runtimeVersion\":\"").append(Runtime.version())
-                .append("\",\"source\":\"the server's own scopes; stacks from Thread.getStackTrace()\"")
-                .append(",\"threadContainers\":[");
+        Out json = new Out();
+        json.begin(null, '{').begin("threadDump", '{')
+                .string("processId", Long.toString(ProcessHandle.current().pid()))
+                .string("time", Instant.now().toString())
+                .string("runtimeVersion", Runtime.version().toString())
+                .string("source", "the server's own scopes; stacks from Thread.getStackTrace()")
+                .begin("threadContainers", '[');
 
         List<ThreadTree.Scope> scopes = tree.open();
         Map<Thread, String> scopeOfThread = new HashMap<>();
@@ -111,8 +113,9 @@ final class ThreadDump {
                 (thread.getName().startsWith(carrierPrefix) ? carriers : root).add(new Listed(thread, stack));
             }
         });
+        root.sort(Listed.BY_ID);
+        carriers.sort(Listed.BY_ID);
         container(json, ROOT, null, null, root);
-        json.append(',');
         container(json, carrierPrefix.replaceFirst("-worker-$", ""), ROOT, null, carriers);
 
         for (ThreadTree.Scope scope : scopes) {
@@ -123,10 +126,9 @@ final class ThreadDump {
                 threads.add(new Listed(thread, budget.hasRoom() ? thread.getStackTrace() : null));
                 budget.spend();
             }
-            json.append(',');
             container(json, scope.name(), parentOf(scope, scopes, scopeOfThread), scope.owner(), threads);
         }
-        return json.append("]}}").toString();
+        return json.end(']').end('}').end('}').toString();
     }
 
     /**
@@ -148,60 +150,105 @@ final class ThreadDump {
         return parent;
     }
 
-    private static void container(StringBuilder json, String name, String parent, Thread owner,
-                                  List<Listed> threads) {
-        json.append("{\"container\":");
-        Json.quote(json, name);
-        json.append(",\"parent\":");
-        if (parent == null) {
-            json.append("null");
-        } else {
-            Json.quote(json, parent);
-        }
-        json.append(",\"owner\":").append(owner == null ? "null" : "\"" + owner.threadId() + "\"");
-        json.append(",\"threads\":[");
+    private static void container(Out json, String name, String parent, Thread owner, List<Listed> threads) {
+        json.begin(null, '{')
+                .string("container", name)
+                .string("parent", parent)
+                .string("owner", owner == null ? null : Long.toString(owner.threadId()))
+                .begin("threads", '[');
         int listed = 0;
         for (Listed thread : threads) {
-            if (thread.stack() == null) {
-                continue;
+            if (thread.stack() != null) {
+                thread(json, thread.thread(), thread.stack());
+                listed++;
             }
-            if (listed++ > 0) {
-                json.append(',');
-            }
-            thread(json, thread.thread(), thread.stack());
         }
-        json.append("],\"threadCount\":\"").append(threads.size()).append('"');
+        json.end(']').string("threadCount", Integer.toString(threads.size()));
         if (listed < threads.size()) {
-            json.append(",\"threadsNotListed\":\"").append(threads.size() - listed).append('"');
+            json.string("threadsNotListed", Integer.toString(threads.size() - listed));
         }
-        json.append('}');
+        json.end('}');
     }
 
-    private static void thread(StringBuilder json, Thread thread, StackTraceElement[] stack) {
-        json.append("{\"tid\":\"").append(thread.threadId()).append('"');
+    private static void thread(Out json, Thread thread, StackTraceElement[] stack) {
+        json.begin(null, '{').string("tid", Long.toString(thread.threadId()));
         if (thread.isVirtual()) {
-            json.append(",\"virtual\":true");
+            json.literal("virtual", "true");
             // No public API names a virtual thread's carrier; its toString() ends with "@" and the carrier's name.
             String carrier = Carriers.carrierOf(thread);
             if (!carrier.equals(Carriers.UNMOUNTED)) {
-                json.append(",\"carrier\":");
-                Json.quote(json, carrier);
+                json.string("carrier", carrier);
             }
         }
-        json.append(",\"name\":");
-        Json.quote(json, thread.getName());
-        json.append(",\"state\":\"").append(thread.getState()).append("\",\"stack\":[");
+        json.string("name", thread.getName()).string("state", thread.getState().name()).begin("stack", '[');
         for (int i = 0; i < Math.min(stack.length, MAX_FRAMES); i++) {
-            if (i > 0) {
-                json.append(',');
-            }
-            Json.quote(json, stack[i].toString());
+            json.string(null, stack[i].toString());
         }
-        json.append("]}");
+        json.end(']').end('}');
+    }
+
+    /**
+     * JSON laid out as the JDK's dump is, one value a line, indented: {@code grep '"name"'} finds every thread, and
+     * a person can read the raw file.
+     */
+    private static final class Out {
+        private final StringBuilder json = new StringBuilder(16_384);
+        private int depth;
+        private boolean first = true;
+
+        /** Opens an object or an array, as the value of {@code name}, or as an element of an array if null. */
+        Out begin(String name, char bracket) {
+            next(name);
+            json.append(bracket);
+            depth++;
+            first = true;
+            return this;
+        }
+
+        Out end(char bracket) {
+            depth--;
+            json.append('\n').append("  ".repeat(depth)).append(bracket);
+            first = false;
+            return this;
+        }
+
+        /** A string, or null. */
+        Out string(String name, String value) {
+            next(name);
+            if (value == null) {
+                json.append("null");
+            } else {
+                Json.quote(json, value);
+            }
+            return this;
+        }
+
+        Out literal(String name, String value) {
+            next(name);
+            json.append(value);
+            return this;
+        }
+
+        private void next(String name) {
+            if (!json.isEmpty()) {
+                json.append(first ? "\n" : ",\n").append("  ".repeat(depth));
+            }
+            first = false;
+            if (name != null) {
+                Json.quote(json, name);
+                json.append(": ");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return json.append('\n').toString();
+        }
     }
 
     /** A thread and its stack, or null for a thread only counted. */
     private record Listed(Thread thread, StackTraceElement[] stack) {
+        static final Comparator<Listed> BY_ID = Comparator.comparingLong(listed -> listed.thread().threadId());
     }
 
     /** How many more threads may be listed with their stacks. */

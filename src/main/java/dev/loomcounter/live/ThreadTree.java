@@ -1,5 +1,6 @@
 package dev.loomcounter.live;
 
+import dev.loomcounter.counting.Watcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class ThreadTree {
     }
 
     /** One open scope: its name, its owner, and the threads it forked that may still run. */
-    public final class Scope implements ThreadFactory, AutoCloseable {
+    public final class Scope implements Watcher.ScopeThreads {
 
         private final String name;
         private final Thread owner;

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * The server's log: one timestamped line per event. Lines that name a thread show {@link Thread#toString()}, which
@@ -47,7 +49,12 @@ public final class Log implements AutoCloseable {
     private final LongAdder folded = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder connectionsOpened = new LongAdder();
-    private final Latencies latencies = new Latencies();
+    /**
+     * This second's request latencies in microseconds: HdrHistogram's recorder is written by many threads without a
+     * lock, and hands the writer the second's histogram while the next second is already being recorded.
+     */
+    private final Recorder latencies = new Recorder(2);
+    private Histogram lastSecond;
     private final AtomicLong dropped = new AtomicLong();
 
     /** Where lines go: to the writer thread, straight to the sink from the caller's thread, or nowhere. */
@@ -126,7 +133,7 @@ public final class Log implements AutoCloseable {
     /** A request's answer: its latency goes into the summary line; its line is printed or folded. */
     public void request(long wallNanos, Supplier<String> message) {
         requests.increment();
-        latencies.record(wallNanos);
+        latencies.recordValue(Math.max(0, wallNanos / 1_000));
         connection(message);
     }
 
@@ -184,15 +191,15 @@ public final class Log implements AutoCloseable {
         long droppedLines = dropped.getAndSet(0);
         long requestCount = requests.sumThenReset();
         long opened = connectionsOpened.sumThenReset();
-        long[] counts = latencies.takeCounts();
+        lastSecond = latencies.getIntervalHistogram(lastSecond);
         linesThisSecond.set(0);
         folding = false;
         if (foldedLines == 0 && droppedLines == 0) {
             return;
         }
         String summary = "1 s: " + thousands(requestCount) + " requests, " + thousands(opened) + " connections opened"
-                + (requestCount == 0 ? "" : ", p50 " + millis(Latencies.percentile(counts, 0.5))
-                        + ", p99 " + millis(Latencies.percentile(counts, 0.99)))
+                + (requestCount == 0 ? "" : ", p50 " + millis(lastSecond.getValueAtPercentile(50))
+                        + ", p99 " + millis(lastSecond.getValueAtPercentile(99)))
                 + "; " + thousands(foldedLines) + " lines folded"
                 + (droppedLines == 0 ? "" : ", " + thousands(droppedLines) + " dropped (the output was too slow)");
         sink.accept(LocalTime.now().format(TIME) + " " + summary);

@@ -6,8 +6,6 @@ import dev.loomcounter.live.LiveServer;
 import dev.loomcounter.live.http.Authority;
 import dev.loomcounter.live.Recorder;
 import dev.loomcounter.log.Log;
-import dev.loomcounter.protocol.ErrorCode;
-import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.RequestParser;
 import dev.loomcounter.settings.Durations;
 import dev.loomcounter.settings.Fairness;
@@ -18,25 +16,21 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The counting server: accepts connections and gives each one its own thread.
+ * The counting server. Its accept loop runs on one platform thread, the acceptor, which gives each connection its own
+ * thread.
  *
- * <p>One platform thread, the acceptor, runs the accept loop. It owns the server's scope, and forks every accepted
+ * <p>The acceptor owns the server's scope, and forks every accepted
  * connection into it as a subtask: the scope is the tree a thread dump shows, server, then connections, then their
- * requests, then the requests' increments. Nothing outlives its parent: the server does not stop until every
- * connection has, and a connection does not close until its request has stopped.
+ * workers, then the requests, then the requests' increments. Nothing outlives its parent: the server does not stop
+ * until every connection has, and a connection does not close until its request has stopped.
  */
 public final class CountingServer implements AutoCloseable {
 
@@ -47,22 +41,11 @@ public final class CountingServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Log log;
     private final ServerSocket serverSocket;
-    private final Semaphore connectionPermits;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Connections connections;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final RequestCounter counter;
-    private final Connection.Shared shared;
-    /**
-     * The server, bound by the acceptor around the server's scope, and so inherited by every connection's thread and
-     * every thread those fork. Nothing reads it: its job is structural, a JDK 25 detail. {@code fork()} requires the
-     * forking thread's scoped-value bindings to be the very ones its scope was opened with, and a thread that has
-     * never had a binding comes back from its first {@code ScopedValue.call} with an empty set of bindings in place of
-     * none. A connection's thread answers a brief request inside such a call, then may fork into the connection's
-     * scope: having inherited this binding, it has bindings from the start, and every call restores them exactly.
-     */
-    static final ScopedValue<CountingServer> SERVER = ScopedValue.newInstance();
-
+    private final Shared shared;
     private final Thread acceptor;
     private final Thread timeoutWatch;
     private final Recorder live;
@@ -72,7 +55,6 @@ public final class CountingServer implements AutoCloseable {
     private CountingServer(ServerSettings settings, Log log, Supplier<RequestCounter> counters) throws IOException {
         this.settings = settings;
         this.log = log;
-        this.connectionPermits = new Semaphore(settings.maxConnections());
         // Bind first: if the address is taken, nothing else has been started that would have to be stopped.
         this.serverSocket = new ServerSocket();
         try {
@@ -83,13 +65,14 @@ public final class CountingServer implements AutoCloseable {
         }
         this.counter = counters.get();
         this.live = recorder(settings, counter.subtasks());
-        this.shared = new Connection.Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
+        this.connections = new Connections(settings, log, live);
+        this.shared = new Shared(settings, new RequestParser(settings.maxIncrements()), counter, log,
                 shuttingDown::get, live);
         // Platform threads: the accept loop and the timeout watch must never wait behind busy virtual threads for a
         // carrier.
         this.acceptor = Thread.ofPlatform().name("acceptor")
-                .unstarted(() -> ScopedValue.where(SERVER, this).run(this::acceptLoop));
-        this.timeoutWatch = Thread.ofPlatform().name("timeouts").daemon().unstarted(this::watchTimeouts);
+                .unstarted(() -> FastPath.bound(this::acceptLoop));
+        this.timeoutWatch = Thread.ofPlatform().name("timeouts").daemon().unstarted(connections::watchTimeouts);
     }
 
     /** The live view's recorder: a subtask keeps its carrier throughout only when it spins there itself. */
@@ -196,17 +179,16 @@ public final class CountingServer implements AutoCloseable {
                     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
                     continue;
                 }
-                if (!connectionPermits.tryAcquire()) {
-                    refuse(socket);
+                if (!connections.admit(socket)) {
                     continue;
                 }
                 Connection connection = new Connection(nextId++, socket, shared);
-                connections.add(connection);
+                connections.opened(connection);
                 // One thread per connection: its thread blocks in reads and joins, which costs a virtual thread
                 // next to nothing, so the code can be plain sequential code.
-                scope.fork(() -> serve(connection));
+                scope.fork(() -> connections.serve(connection));
             }
-            drain();
+            connections.drain();
             // Every connection has been told to close; join() waits until each one's thread has finished.
             scope.join();
         } catch (InterruptedException e) {
@@ -222,86 +204,6 @@ public final class CountingServer implements AutoCloseable {
             log.info("server stopped");
             terminated.countDown();
         }
-    }
-
-    private Ending serve(Connection connection) {
-        live.connectionOpened(connection.name());
-        log.connectionOpened(() -> connection.name() + " opened from " + connection.remoteAddress() + " on "
-                + Thread.currentThread() + " (" + connections.size() + " open)");
-        Ending ending = null;
-        try {
-            ending = connection.serve();
-            return ending;
-        } finally {
-            connections.remove(connection);
-            connectionPermits.release();
-            String why = ending == null ? "cancelled" : ending.description();
-            live.connectionClosed(connection.name(), why);
-            log.connection(() -> connection.name() + " closed: " + why
-                    + " after " + connection.requestsAnswered() + " requests (" + connections.size() + " open)");
-        }
-    }
-
-    /** More connections than allowed: say so and close, rather than let the client wait in silence. */
-    private void refuse(Socket socket) {
-        try (socket) {
-            String line = new Reply.Error(ErrorCode.BUSY, "the server already serves its maximum of "
-                    + settings.maxConnections() + " connections; try again later").toLine() + "\n";
-            socket.getOutputStream().write(line.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // the client is gone already
-        }
-        log.connection(() -> "refused a connection from " + socket.getRemoteSocketAddress() + ": busy");
-    }
-
-    /**
-     * The write and idle timeouts, watched by one thread for all connections: it looks at each a few times per timeout
-     * and closes those stuck in a write (Java sockets have no write timeout) or idle for too long. Closing the socket
-     * wakes the blocked write or read. Watching from here, rather than with a timed read, leaves an idle
-     * connection's parked reader without a timer of its own.
-     */
-    private void watchTimeouts() {
-        long writeNanos = settings.writeTimeout().toNanos();
-        long idleNanos = settings.idleTimeout().toNanos();
-        long periodMillis = Math.clamp(Math.min(settings.writeTimeout().toMillis(), settings.idleTimeout().toMillis())
-                / 4, 10, 1_000);
-        try {
-            while (true) {
-                Thread.sleep(periodMillis);
-                long now = System.nanoTime();
-                connections.forEach(connection -> {
-                    connection.closeIfWriteStuck(now, writeNanos);
-                    connection.closeIfIdle(now, idleNanos);
-                });
-            }
-        } catch (InterruptedException e) {
-            // the server has stopped
-        }
-    }
-
-    /** After the accept loop: let running requests finish within the grace period, then close every connection. */
-    private void drain() throws InterruptedException {
-        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        long running = running();
-        if (running > 0) {
-            log.info("waiting up to " + Durations.format(settings.shutdownGrace()) + " for " + running
-                    + " running requests");
-        }
-        // A shutdown happens once: looking every few milliseconds costs nothing worth a signal per request.
-        while (running > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(Math.min(10, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1));
-            running = running();
-        }
-        if (running > 0) {
-            log.info("grace period over: cancelling " + running + " running requests");
-        }
-        // Cancelling a connection ends it: its scope is cancelled, and that cancels the request in flight and every
-        // one of its subtasks.
-        connections.forEach(Connection::cancel);
-    }
-
-    private long running() {
-        return connections.stream().filter(Connection::working).count();
     }
 
     /**

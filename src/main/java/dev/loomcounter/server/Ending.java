@@ -1,6 +1,9 @@
 package dev.loomcounter.server;
 
-/** Why a connection ended, for its last log line. */
+/**
+ * Decided on the connection's own thread as it ends: why it ended, for its last log line. When a read or a write
+ * broke, {@link #gone} decides why, and nothing else does.
+ */
 enum Ending {
     /** The client sent STOP; everything before it was answered, then BYE. */
     STOPPED("client sent STOP"),
@@ -23,6 +26,17 @@ enum Ending {
 
     Ending(String description) {
         this.description = description;
+    }
+
+    /**
+     * Why the connection ended when a read or a write broke, in this order: a shutdown closes every connection, and
+     * the timeout watch closes one stuck in a write or idle; any other broken read or write is the client hanging up.
+     */
+    static Ending gone(boolean shuttingDown, boolean writeTimedOut, boolean idleTimedOut) {
+        return shuttingDown ? SERVER_SHUTDOWN
+                : writeTimedOut ? WRITE_TIMEOUT
+                : idleTimedOut ? IDLE
+                : HUNG_UP;
     }
 
     String description() {

@@ -6,9 +6,9 @@ import java.net.Socket;
 import java.util.Arrays;
 
 /**
- * Splits a connection's bytes into lines ending with LF (a CR before the LF is dropped), at most
- * {@code maxLineBytes} each. It reads straight from the socket into one small buffer that grows only for a long
- * line: an idle connection holds {@value #INITIAL_BYTES} bytes here, not the 16 KiB of an
+ * Runs on the connection's own thread: splits its bytes into lines ending with LF (a CR before the LF is dropped),
+ * at most {@code maxLineBytes} each. It reads straight from the socket into one small buffer that grows only for a
+ * long line: an idle connection holds {@value #INITIAL_BYTES} bytes here, not the 16 KiB of an
  * {@code InputStreamReader} and a {@code BufferedReader}.
  */
 final class LineReader {

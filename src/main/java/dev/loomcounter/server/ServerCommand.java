@@ -1,7 +1,7 @@
 package dev.loomcounter.server;
 
 import dev.loomcounter.BuildVersion;
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
-/** {@code loom-counter server}: the flags ({@link ServerOptions}), the signals, and the exit code. */
+/**
+ * Runs on the main thread until the server stops: {@code loom-counter server}, its flags ({@link ServerOptions}), the
+ * signals, and the exit code.
+ */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
         abbreviateSynopsis = true,
         description = "Runs the counting server until Ctrl-C or SIGTERM.",

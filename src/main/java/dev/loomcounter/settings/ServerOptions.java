@@ -2,12 +2,13 @@ package dev.loomcounter.settings;
 
 import java.time.Duration;
 import java.util.OptionalLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The server's flags, each with its default from {@link Defaults}: the one way to describe a server, whether a person
- * types the flags, the demo or a benchmark writes them, or a test does ({@link ServerSettings#fromFlags}).
+ * types the flags, the demo or a benchmark writes them, or a test does ({@link #fromFlags}).
  */
 public final class ServerOptions {
 
@@ -111,6 +112,19 @@ public final class ServerOptions {
             description = "Above this many request and subtask lines a second, the log folds the rest into one "
                     + "summary line a second (default: ${DEFAULT-VALUE}).")
     int logLinesPerSecond;
+
+    /**
+     * Settings from server flags, e.g. {@code fromFlags("--port", "0", "--quiet")}: every flag not given keeps its
+     * default, exactly as on the command line. The demo, the benchmarks and the tests build their servers this way.
+     *
+     * @throws CommandLine.ParameterException for an unknown flag or a value of the wrong type
+     * @throws IllegalArgumentException       for a value out of range
+     */
+    public static ServerSettings fromFlags(String... flags) {
+        ServerOptions options = new ServerOptions();
+        new CommandLine(options).setOverwrittenOptionsAllowed(true).parseArgs(flags);
+        return options.settings();
+    }
 
     /**
      * The flags, checked and gathered into settings.

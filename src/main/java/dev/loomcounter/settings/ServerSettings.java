@@ -2,11 +2,10 @@ package dev.loomcounter.settings;
 
 import java.time.Duration;
 import java.util.Objects;
-import picocli.CommandLine;
 
 /**
- * Everything the server needs to know, checked once so that the server never has to doubt it. There is one way to
- * make them: from the same flags a person types ({@link ServerOptions}).
+ * Everything the server needs to know, checked once so that the server never has to doubt it. Plain values, free of
+ * the command line: the flags are mapped to them at the edge, by {@link ServerOptions}.
  */
 public record ServerSettings(
         String host,
@@ -49,19 +48,6 @@ public record ServerSettings(
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown grace must not be negative, got " + shutdownGrace);
         }
-    }
-
-    /**
-     * Settings from server flags, e.g. {@code fromFlags("--port", "0", "--quiet")}: every flag not given keeps its
-     * default, exactly as on the command line. The demo, the benchmarks and the tests build their servers this way.
-     *
-     * @throws CommandLine.ParameterException for an unknown flag or a value of the wrong type
-     * @throws IllegalArgumentException       for a value out of range
-     */
-    public static ServerSettings fromFlags(String... flags) {
-        ServerOptions options = new ServerOptions();
-        new CommandLine(options).setOverwrittenOptionsAllowed(true).parseArgs(flags);
-        return options.settings();
     }
 
     private static void requirePositive(String what, Duration value) {

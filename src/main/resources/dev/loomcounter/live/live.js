@@ -589,8 +589,10 @@ async function showDump() {
   dialog.showModal();
   const response = await fetch('threads');
   const dump = (await response.json()).threadDump;
+  // The server's own dump: its scopes, each thread's stack from Thread.getStackTrace(). The JDK's JSON dump (jcmd
+  // Thread.dump_to_file) has the same shape, but can crash a loaded JVM on JDK 25.0.3.
   document.getElementById('dump-meta').textContent =
-    `pid ${dump.processId} · ${dump.time} · Java ${dump.runtimeVersion} · like jcmd <pid> Thread.dump_to_file -format=json`;
+    `pid ${dump.processId} · ${dump.time} · Java ${dump.runtimeVersion} · the server's scopes, in the shape of jcmd's JSON dump`;
   const containers = dump.threadContainers;
   const children = new Map();
   for (const c of containers) {
@@ -607,7 +609,10 @@ async function showDump() {
     const summary = document.createElement('summary');
     summary.innerHTML = `<span class="scope-name"></span> <span class="count"></span>`;
     summary.querySelector('.scope-name').textContent = name;
-    summary.querySelector('.count').textContent = `${c.threads.length} thread${c.threads.length === 1 ? '' : 's'}`
+    // threadCount counts every thread; past a thousand, the dump lists the rest without their stacks.
+    const count = Number(c.threadCount ?? c.threads.length);
+    summary.querySelector('.count').textContent = `${count} thread${count === 1 ? '' : 's'}`
+      + (count > c.threads.length ? ` (${c.threads.length} listed)` : '')
       + (c.owner ? ` · owned by #${c.owner}` : '');
     node.append(summary);
     if (name === '<root>') node.open = true;

@@ -2,6 +2,7 @@ package dev.loomcounter.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.testing.Cli;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;

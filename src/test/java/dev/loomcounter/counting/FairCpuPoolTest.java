@@ -1,5 +1,6 @@
 package dev.loomcounter.counting;
 
+import static dev.loomcounter.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 class FairCpuPoolTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
     /** About ten milliseconds of busy loop: long enough that slices queue up behind one another. */
     private static final long SLICE = 8_000_000;
 

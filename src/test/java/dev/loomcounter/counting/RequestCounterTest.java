@@ -1,5 +1,6 @@
 package dev.loomcounter.counting;
 
+import static dev.loomcounter.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +25,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RequestCounterTest {
 
     private static final Duration NO_TIMEOUT = Duration.ofMinutes(1);
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final int BUDGET = 10_000;
 
     /** As the server calls it: the request's context bound around the call, and only there. */

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Lesson 4: the scope tree in a JSON thread dump, taken while a request is in flight. */
+/** Lesson 4: the scope tree in a JSON thread dump, the live view's and the JDK's, taken while a request is in flight. */
 class ScopeTreeLessonTest {
 
     /** Every increment sleeps one unit of a minute: the request stays in flight while the dump is taken. */
@@ -32,35 +32,56 @@ class ScopeTreeLessonTest {
     }
 
     @Test
-    void theDumpShowsServerConnectionAndRequestScopesWithTheIncrementThreads(@TempDir Path dir) throws Exception {
+    void theLiveViewsDumpShowsServerConnectionAndRequestScopesWithTheIncrementThreads() throws Exception {
         LessonsDoc.shows("0 3");
-        LessonsDoc.shows("jcmd\" \"$PID\" Thread.dump_to_file -format=json dump.json");
+        LessonsDoc.shows("curl -s http://127.0.0.1:7080/threads > dump.json");
+        int webPort = freePort();
+        List<String> args = new ArrayList<>(LessonsDoc.serverArgs(ARGS));
+        args.addAll(List.of("--web-port", Integer.toString(webPort)));
+        try (ServerProcess server = ServerProcess.start(args);
+             TestClient client = new TestClient(server.port())) {
+            client.send("0 3\n");
+            server.awaitLogs("conn-1/req-1 increment", 3);
+            assertTheTree(containers(ServerProcess.liveThreadDump(webPort)));
+        }
+    }
+
+    /** The same tree from the JDK's own dump, taken from outside while the server is at rest, as the lesson says. */
+    @Test
+    void theJdksDumpOfAServerAtRestShowsTheSameTree(@TempDir Path dir) throws Exception {
+        LessonsDoc.shows("jcmd\" \"$PID\" Thread.dump_to_file -format=json jdk-dump.json");
         try (ServerProcess server = ServerProcess.start(LessonsDoc.serverArgs(ARGS));
              TestClient client = new TestClient(server.port())) {
             client.send("0 3\n");
             server.awaitLogs("conn-1/req-1 increment", 3);
+            assertTheTree(containers(server.threadDump(dir)));
+        }
+    }
 
-            Path dump = dir.resolve("dump.json");
-            ServerProcess.runTool("jcmd", Long.toString(server.pid()), "Thread.dump_to_file", "-format=json",
-                    dump.toString());
-            List<Container> containers = containers(Files.readString(dump, StandardCharsets.UTF_8));
+    private static void assertTheTree(List<Container> containers) {
+        Container serverScope = scope(containers, "server");
+        Container connection = scope(containers, "conn-1");
+        Container request = scope(containers, "conn-1/req-1");
+        // The tree: server > conn-1 > conn-1/req-1, each scope owned by a thread of the scope above it.
+        assertThat(connection.parent()).isEqualTo(serverScope.id());
+        assertThat(request.parent()).isEqualTo(connection.id());
+        assertThat(serverScope.threadNames()).containsExactly("conn-1");
+        assertThat(connection.owner()).as("the connection's thread owns its scope")
+                .isEqualTo(tidOf(serverScope, "conn-1"));
+        // The connection's own thread reads; it forked one worker, which answers the request.
+        assertThat(connection.threadNames()).containsExactly("conn-1/worker-1");
+        assertThat(request.owner()).as("the worker owns the request's scope")
+                .isEqualTo(tidOf(connection, "conn-1/worker-1"));
+        assertThat(request.threadNames()).containsExactlyInAnyOrder(
+                "conn-1/req-1/increment-1", "conn-1/req-1/increment-2", "conn-1/req-1/increment-3");
+        assertThat(request.threads()).allMatch(DumpedThread::virtual);
+        // The carriers are in a container of their own, outside the tree: platform threads, few of them.
+        assertThat(scope(containers, "ForkJoinPool-1").threadNames()).contains("ForkJoinPool-1-worker-1");
+    }
 
-            Container serverScope = scope(containers, "server");
-            Container connection = scope(containers, "conn-1");
-            Container request = scope(containers, "conn-1/req-1");
-            // The tree: server > conn-1 > conn-1/req-1, each scope owned by a thread of the scope above it.
-            assertThat(connection.parent()).isEqualTo(serverScope.id());
-            assertThat(request.parent()).isEqualTo(connection.id());
-            assertThat(serverScope.threadNames()).containsExactly("conn-1");
-            // The connection's own thread reads; it forked one worker, which answers the request.
-            assertThat(connection.threadNames()).containsExactly("conn-1/worker-1");
-            assertThat(request.owner()).as("the worker owns the request's scope")
-                    .isEqualTo(tidOf(connection, "conn-1/worker-1"));
-            assertThat(request.threadNames()).containsExactlyInAnyOrder(
-                    "conn-1/req-1/increment-1", "conn-1/req-1/increment-2", "conn-1/req-1/increment-3");
-            assertThat(request.threads()).allMatch(DumpedThread::virtual);
-            // The carriers are in a container of their own, outside the tree: platform threads, few of them.
-            assertThat(scope(containers, "ForkJoinPool-1").threadNames()).contains("ForkJoinPool-1-worker-1");
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
@@ -76,14 +97,13 @@ class ScopeTreeLessonTest {
     }
 
     /** threadDump.threadContainers[], as records. */
-    private static List<Container> containers(String json) {
-        JsonObject dump = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("threadDump");
+    private static List<Container> containers(JsonObject dump) {
         return dump.getAsJsonArray("threadContainers").asList().stream().map(JsonElement::getAsJsonObject)
                 .map(container -> {
                     String id = container.get("container").getAsString();
-                    // "conn-1/req-1/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@7e1593e9": the scope's name,
-                    // then the container's identity.
-                    String scope = id.contains("/") ? id.substring(0, id.lastIndexOf('/')) : id;
+                    // The JDK's "conn-1/req-1/jdk.internal.misc.ThreadFlock$ThreadContainerImpl@7e1593e9": the
+                    // scope's name, then the container's identity; the server's own dump writes the name alone.
+                    String scope = id.replaceFirst("/(jdk\\.internal|java\\.util)\\..*$", "");
                     List<DumpedThread> threads = container.getAsJsonArray("threads").asList().stream()
                             .map(JsonElement::getAsJsonObject)
                             .map(thread -> new DumpedThread(thread.get("tid").getAsString(),

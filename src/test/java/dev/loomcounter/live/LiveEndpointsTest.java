@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.loomcounter.testing.TestClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,21 +62,21 @@ class LiveEndpointsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> containers(server).containsKey("conn-1/req-1"));
             HttpResponse<String> response = server.get("/threads");
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
-            Map<String, JsonObject> containers = containers(response.body());
+            Map<String, JsonObject> containers = DumpJson.containers(response.body());
 
             // The tree jcmd's JSON dump shows: server > conn-1 > conn-1/req-1, each scope owned by the thread that
             // opened it, each thread with its stack.
             assertThat(containers.get("server").get("parent").getAsString()).isEqualTo("<root>");
             assertThat(containers.get("conn-1").get("parent").getAsString()).isEqualTo("server");
             assertThat(containers.get("conn-1/req-1").get("parent").getAsString()).isEqualTo("conn-1");
-            assertThat(names(containers.get("server"))).containsExactly("conn-1");
-            assertThat(names(containers.get("conn-1"))).containsExactly("conn-1/worker-1");
-            assertThat(names(containers.get("conn-1/req-1")))
+            assertThat(DumpJson.names(containers.get("server"))).containsExactly("conn-1");
+            assertThat(DumpJson.names(containers.get("conn-1"))).containsExactly("conn-1/worker-1");
+            assertThat(DumpJson.names(containers.get("conn-1/req-1")))
                     .containsExactlyInAnyOrder("conn-1/req-1/increment-1", "conn-1/req-1/increment-2");
             assertThat(containers.get("conn-1").get("owner").getAsString())
-                    .isEqualTo(tid(containers.get("server"), "conn-1"));
+                    .isEqualTo(DumpJson.tid(containers.get("server"), "conn-1"));
             assertThat(containers.get("conn-1/req-1").get("owner").getAsString())
-                    .isEqualTo(tid(containers.get("conn-1"), "conn-1/worker-1"));
+                    .isEqualTo(DumpJson.tid(containers.get("conn-1"), "conn-1/worker-1"));
             JsonObject increment = containers.get("conn-1/req-1").getAsJsonArray("threads").get(0).getAsJsonObject();
             assertThat(increment.get("virtual").getAsBoolean()).isTrue();
             assertThat(increment.get("state").getAsString()).isEqualTo("TIMED_WAITING");
@@ -179,30 +177,7 @@ class LiveEndpointsTest {
 
     /** The thread containers of {@code /threads}, by name. */
     private static Map<String, JsonObject> containers(LiveTestServer server) throws Exception {
-        return containers(server.get("/threads").body());
-    }
-
-    private static Map<String, JsonObject> containers(String json) {
-        Map<String, JsonObject> containers = new LinkedHashMap<>();
-        JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("threadDump").getAsJsonArray("threadContainers")
-                .forEach(container -> containers.put(container.getAsJsonObject().get("container").getAsString(),
-                        container.getAsJsonObject()));
-        return containers;
-    }
-
-    private static List<String> names(JsonObject container) {
-        List<String> names = new ArrayList<>();
-        container.getAsJsonArray("threads").forEach(thread -> names.add(thread.getAsJsonObject().get("name").getAsString()));
-        return names;
-    }
-
-    private static String tid(JsonObject container, String name) {
-        for (var thread : container.getAsJsonArray("threads")) {
-            if (thread.getAsJsonObject().get("name").getAsString().equals(name)) {
-                return thread.getAsJsonObject().get("tid").getAsString();
-            }
-        }
-        throw new AssertionError("no thread " + name + " in " + container.get("container"));
+        return DumpJson.containers(server.get("/threads").body());
     }
 
     /** A strict reader of the Prometheus text format: every line a comment of a known kind or one sample. */

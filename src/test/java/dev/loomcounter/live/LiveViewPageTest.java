@@ -98,6 +98,7 @@ class LiveViewPageTest {
             WebElement request = browser.waiting().until(driver -> first(browser,
                     "#dump-tree details[data-scope='server'] details[data-scope='conn-1'] details[data-scope='conn-1/req-1']"));
             assertThat(request.getText()).contains("conn-1/req-1/increment-1").contains("conn-1/req-1/increment-2");
+            assertThat(browser.find("#dump-meta").getText()).contains("the server's scopes");
         }
     }
 

@@ -2,21 +2,16 @@ package dev.loomcounter.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
@@ -57,7 +52,7 @@ class ThreadDumpTest {
             });
             inside.await();
 
-            Map<String, JsonObject> containers = containers(new ThreadDump(tree, CARRIERS).json());
+            Map<String, JsonObject> containers = DumpJson.containers(new ThreadDump(tree, CARRIERS).json());
             release.countDown();
             outer.join();
 
@@ -66,16 +61,16 @@ class ThreadDumpTest {
                     .as("the owner, this test's thread, is in no scope of the tree").isEqualTo("<root>");
             assertThat(containers.get("outer").get("owner").getAsString())
                     .isEqualTo(Long.toString(Thread.currentThread().threadId()));
-            assertThat(names(containers.get("outer"))).containsExactlyInAnyOrder("outer-1", "outer-2");
+            assertThat(DumpJson.names(containers.get("outer"))).containsExactlyInAnyOrder("outer-1", "outer-2");
             assertThat(containers.get("outer/inner").get("parent").getAsString()).isEqualTo("outer");
             assertThat(containers.get("outer/inner").get("owner").getAsString())
-                    .isEqualTo(tid(containers.get("outer"), "outer-1"));
-            assertThat(names(containers.get("outer/inner"))).containsExactlyInAnyOrder("inner-1", "inner-2");
+                    .isEqualTo(DumpJson.tid(containers.get("outer"), "outer-1"));
+            assertThat(DumpJson.names(containers.get("outer/inner"))).containsExactlyInAnyOrder("inner-1", "inner-2");
             JsonObject waiting = containers.get("outer/inner").getAsJsonArray("threads").get(0).getAsJsonObject();
             assertThat(waiting.get("virtual").getAsBoolean()).isTrue();
             assertThat(waiting.get("state").getAsString()).isEqualTo("WAITING");
             assertThat(waiting.getAsJsonArray("stack").toString()).contains("CountDownLatch.await");
-            assertThat(names(containers.get("<root>"))).contains(Thread.currentThread().getName());
+            assertThat(DumpJson.names(containers.get("<root>"))).contains(Thread.currentThread().getName());
         }
         assertThat(tree.open()).as("closed scopes leave the tree").isEmpty();
     }
@@ -105,7 +100,7 @@ class ThreadDumpTest {
                     });
                 }
                 for (int i = 0; i < 300; i++) {
-                    containers(dumps.json()).keySet().stream().filter(name -> name.contains("/req-"))
+                    DumpJson.containers(dumps.json()).keySet().stream().filter(name -> name.contains("/req-"))
                             .forEach(requestScopes::add);
                 }
                 counting.set(false);
@@ -134,7 +129,7 @@ class ThreadDumpTest {
                 });
             }
             started.await();
-            JsonObject container = containers(new ThreadDump(tree, CARRIERS).json()).get("many");
+            JsonObject container = DumpJson.containers(new ThreadDump(tree, CARRIERS).json()).get("many");
             release.countDown();
             scope.join();
 
@@ -188,27 +183,4 @@ class ThreadDumpTest {
         }
     }
 
-    private static Map<String, JsonObject> containers(String json) {
-        Map<String, JsonObject> containers = new LinkedHashMap<>();
-        JsonArray array = JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("threadDump")
-                .getAsJsonArray("threadContainers");
-        array.forEach(container -> containers.put(container.getAsJsonObject().get("container").getAsString(),
-                container.getAsJsonObject()));
-        return containers;
-    }
-
-    private static List<String> names(JsonObject container) {
-        List<String> names = new ArrayList<>();
-        container.getAsJsonArray("threads").forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
-        return names;
-    }
-
-    private static String tid(JsonObject container, String name) {
-        for (var thread : container.getAsJsonArray("threads")) {
-            if (thread.getAsJsonObject().get("name").getAsString().equals(name)) {
-                return thread.getAsJsonObject().get("tid").getAsString();
-            }
-        }
-        throw new AssertionError("no thread " + name);
-    }
 }

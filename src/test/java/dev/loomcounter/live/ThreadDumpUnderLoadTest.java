@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 class ThreadDumpUnderLoadTest {
 
     private static final int CONNECTIONS = 50;
-    private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]+)\"");
+    private static final Pattern TIME = Pattern.compile("\"time\": \"([^\"]+)\"");
     private static final Duration PHASE = Duration.ofSeconds(4);
     private static final Duration PRESS_EVERY = Duration.ofMillis(250);
     private static final int HAMMERS = 4;

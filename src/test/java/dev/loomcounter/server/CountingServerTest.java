@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import static dev.loomcounter.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,7 +10,6 @@ import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The wire protocol and the server's behaviour, over real sockets, in both thread kinds. */
 class CountingServerTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
     /**
      * Requests on each of a hundred connections: enough to interleave them all, few enough that a platform thread per
      * subtask finishes well within the test's timeout on a loaded two-core machine.

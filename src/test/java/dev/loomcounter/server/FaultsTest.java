@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import static dev.loomcounter.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import dev.loomcounter.testing.TestClient;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Test
     void aFailedSubtaskIsAnsweredErrInternalTheLogSaysWhatFailedAndTheConnectionStaysUsable() throws IOException {

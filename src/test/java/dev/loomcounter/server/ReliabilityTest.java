@@ -1,5 +1,6 @@
 package dev.loomcounter.server;
 
+import static dev.loomcounter.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReliabilityTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
     /** Sleep work of an hour a unit: a request that runs until it is cancelled. */
     private static final String[] FOREVER = {"--work", "sleep", "--unit-millis", "3600000", "--max-units", "1"};
 

@@ -21,7 +21,7 @@ public final class TestClient implements AutoCloseable {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         // A reply that never comes fails the test instead of hanging it.
-        socket.setSoTimeout(20_000);
+        socket.setSoTimeout((int) Patience.PATIENCE.toMillis());
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.loomcounter.counting.SubtaskGauge;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.server.CountingServer;
+import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
 import java.io.IOException;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public final class TestServer implements AutoCloseable {
     public static ServerSettings settings(String... flags) {
         List<String> args = new ArrayList<>(TEST_FLAGS);
         args.addAll(List.of(flags));
-        return ServerSettings.fromFlags(args.toArray(String[]::new));
+        return ServerOptions.fromFlags(args.toArray(String[]::new));
     }
 
     public int port() {

@@ -3,6 +3,7 @@ package dev.loomcounter.benchmarks;
 import dev.loomcounter.log.Log;
 import dev.loomcounter.server.CountingServer;
 import dev.loomcounter.settings.Fairness;
+import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
 import java.io.IOException;
@@ -19,7 +20,7 @@ final class LoopbackServer {
      * the rest. A short shutdown grace keeps the teardown between trials short.
      */
     static ServerSettings settings(ThreadKind kind, Fairness fairness, long unitIterations, int maxConnections) {
-        return ServerSettings.fromFlags("--port", "0", "--web-port", "0", "--quiet",
+        return ServerOptions.fromFlags("--port", "0", "--web-port", "0", "--quiet",
                 "--threads", kind.name(), "--fairness", fairness.name(),
                 "--unit-iterations", "" + unitIterations, "--max-units", "1", "--seed", "1",
                 "--max-connections", "" + maxConnections, "--shutdown-grace", "500ms");

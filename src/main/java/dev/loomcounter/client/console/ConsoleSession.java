@@ -1,6 +1,6 @@
 package dev.loomcounter.client.console;
 
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.link.Answer;
 import dev.loomcounter.client.link.LinkException;
 import dev.loomcounter.client.link.ServerLink;

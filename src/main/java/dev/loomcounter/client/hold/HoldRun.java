@@ -1,6 +1,6 @@
 package dev.loomcounter.client.hold;
 
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.link.Answer;
 import dev.loomcounter.client.link.Dialer;
 import dev.loomcounter.client.link.LinkException;

@@ -1,6 +1,6 @@
 package dev.loomcounter.client.load;
 
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.link.Dialer;
 import dev.loomcounter.client.link.LinkException;
 import dev.loomcounter.client.link.ServerLink;

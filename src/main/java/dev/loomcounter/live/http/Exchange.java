@@ -3,6 +3,7 @@ package dev.loomcounter.live.http;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,13 +14,16 @@ import java.util.List;
  */
 public final class Exchange {
 
+    /** The kernel's send buffer for a stream: a few seconds of the live view's batches. */
+    static final int STREAM_SEND_BUFFER_BYTES = 64 * 1024;
+
     private final RequestHead request;
     private final OutputStream out;
-    private final Closeable connection;
+    private final Socket connection;
     private boolean responded;
     private boolean keepAlive;
 
-    Exchange(RequestHead request, OutputStream out, Closeable connection) {
+    Exchange(RequestHead request, OutputStream out, Socket connection) {
         this.request = request;
         this.out = out;
         this.connection = connection;
@@ -57,6 +61,11 @@ public final class Exchange {
      */
     public OutputStream stream(Status status, String type, Header... headers) throws IOException {
         keepAlive = false;
+        // A stream's bytes wait in the kernel's send buffer while the client is slow. Left to itself, Linux grows
+        // that buffer to megabytes on loopback, and a client that stops reading would take minutes to fill it, and
+        // only then meet the write timeout: a small, fixed buffer bounds what a stalled client holds, and how long
+        // it takes to notice.
+        connection.setSendBufferSize(STREAM_SEND_BUFFER_BYTES);
         respond(ResponseHead.of(status, headers(type, headers)));
         return out;
     }

@@ -3,7 +3,7 @@ package dev.loomcounter.client.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.link.Dialer;
 import dev.loomcounter.client.link.ServerAddress;
 import dev.loomcounter.testing.TestServer;

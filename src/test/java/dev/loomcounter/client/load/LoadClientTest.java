@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.loomcounter.Main;
-import dev.loomcounter.client.ExitCode;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.loomcounter.client;
+package dev.loomcounter;
 
 /**
  * The exit codes of every command (the server's, the client's modes, the demo's), in one place: a script tells them
