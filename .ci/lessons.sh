@@ -228,7 +228,9 @@ check_lesson_16() {
     command+=" dev.loomcounter.benchmarks.netty.NettyCounter --shape $shape --port 7016"
     require_line "$command"
     LOG="$WORK/netty-$shape.log"
-    eval "${command/--port 7016/--port 0}" >"$LOG" 2>&1 </dev/null &
+    # exec: the job is the Java process itself, so that killing the job stops the server (a shell in between would
+    # leave it running).
+    eval "exec ${command/--port 7016/--port 0}" >"$LOG" 2>&1 </dev/null &
     JOB=$!
     trap 'kill "$JOB" 2>/dev/null || true' EXIT
     local waited=0
