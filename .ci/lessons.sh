@@ -213,6 +213,49 @@ for i in "${!COMMANDS[@]}"; do
 done
 echo "lessons.sh: ${#COMMANDS[@]} server commands of the lessons started, answered and stopped"
 
+# Lesson 16's commands, as written: the benchmarks' build, each Netty peer's command on a free port (the lines start
+# with "$JDK25/bin/java"), the piped client against it, then the quick comparison when the peers directory is there.
+check_lesson_16() {
+  local build='./mvnw -q -f benchmarks/pom.xml package -DskipTests'
+  local client="printf '2 10\\n5 3\\n' | ./mvnw -q compile exec:exec@client -Dargs=\"--port 7016\""
+  local compare='QUICK=1 OUT=target/peers bash benchmarks/peers.sh'
+  local JDK25 shape command answers
+  JDK25=$(ls -d /usr/lib/jvm/*25* | head -n 1)
+  for line in "$build" "$client" "$compare"; do require_line "$line"; done
+  eval "$build" </dev/null || fail "failed: $build"
+  for shape in fanout inline; do
+    command='"$JDK25/bin/java" --enable-preview --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar'
+    command+=" dev.loomcounter.benchmarks.netty.NettyCounter --shape $shape --port 7016"
+    require_line "$command"
+    LOG="$WORK/netty-$shape.log"
+    # exec: the job is the Java process itself, so that killing the job stops the server (a shell in between would
+    # leave it running).
+    eval "exec ${command/--port 7016/--port 0}" >"$LOG" 2>&1 </dev/null &
+    JOB=$!
+    trap 'kill "$JOB" 2>/dev/null || true' EXIT
+    local waited=0
+    until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
+      kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the Netty peer did not start: $command"; }
+      ((waited++ < 300)) || fail "the Netty peer did not listen within 30 s: $command"
+      sleep 0.1
+    done
+    answers=$(eval "${client/--port 7016/--port $PORT}" </dev/null) || fail "failed against $shape: $client"
+    [[ $answers == $'12\n8' ]] || fail "the $shape peer answered '$answers', not 12 and 8"
+    kill "$JOB"
+    wait "$JOB" 2>/dev/null || true
+    trap - EXIT
+    echo "ok: $command"
+  done
+  if [[ -x ../shared/peers/load ]]; then
+    eval "$compare" >"$WORK/peers.out" 2>&1 </dev/null || { tail -40 "$WORK/peers.out" >&2; fail "failed: $compare"; }
+    grep -q '| Netty, inline |' target/peers/peers.md || fail "no Netty rows in target/peers/peers.md"
+    echo "ok: $compare"
+  else
+    echo "lessons.sh: no ../shared/peers/load here: not run: $compare"
+  fi
+}
+(check_lesson_16)
+
 # The course examples' commands, as written: each must end with exit code 0 (CourseExamplesTest checks their output).
 mapfile -t EXAMPLES < <(grep -E '^\./mvnw -q test-compile exec:exec@course -Dexample=[A-Za-z]+$' "$LESSONS" | sort -u)
 ((${#EXAMPLES[@]} >= 5)) || fail "found only ${#EXAMPLES[@]} course example commands in $LESSONS"

@@ -7,6 +7,7 @@ import dev.loomcounter.settings.Fairness;
 import dev.loomcounter.settings.ThreadKind;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -36,6 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * log lines are not even built when the log is silent) is part of the price. The score is microseconds per
  * request; divided by N (as the chart and the benchmarks page's table do) it is the cost of one subtask.
  * {@code @OperationsPerInvocation} cannot do that division here: it is a constant, and N is a parameter.
+ *
+ * <p><b>Who owns the scope.</b> {@link #request} runs on JMH's own thread, a platform thread: every join parks a
+ * platform thread and every subtask's end unparks one, through the operating system. In the server the owner is the
+ * connection's virtual thread, and a join is a virtual thread parking on a carrier. {@link #requestFromAVirtualOwner}
+ * measures that case: the same call, made by a virtual thread.
  *
  * <p><b>Run it alone</b>, from the repository root:
  * <pre>{@code ./mvnw -f benchmarks/pom.xml package exec:exec@quick -Dbench=ForkJoinCost}</pre>
@@ -74,5 +81,30 @@ public class ForkJoinCost {
     public long request() throws InterruptedException {
         // Returned, so JMH consumes it: the count cannot be optimised away.
         return Bench.count(counter, request, draws);
+    }
+
+    /**
+     * Requests a virtual owner makes in a row per invocation: its own start and join are shared by all of them. Ten,
+     * not more: with platform subtasks one request of 10,000 takes about a second, and an invocation is the batch.
+     */
+    static final int OWNER_BATCH = 10;
+
+    /**
+     * The same request as {@link #request}, made by a virtual thread, as the server's connection makes it. One virtual
+     * thread makes {@value #OWNER_BATCH} requests and JMH divides by as many: the thread's own start and join (a few
+     * microseconds) add a tenth of that to each request.
+     */
+    @Benchmark
+    @OperationsPerInvocation(OWNER_BATCH)
+    public long requestFromAVirtualOwner() throws Exception {
+        FutureTask<Long> batch = new FutureTask<>(() -> {
+            long sum = 0;
+            for (int i = 0; i < OWNER_BATCH; i++) {
+                sum += Bench.count(counter, request, draws);
+            }
+            return sum;
+        });
+        Thread.ofVirtual().name("owner").start(batch);
+        return batch.get();
     }
 }

@@ -115,7 +115,10 @@ public final class ChartMaker {
     // ---------------------------------------------------------------------------------------------------------------
     // 1. Fork/join cost: microseconds per subtask against subtasks per request, both axes logarithmic.
 
-    private String forkJoinCost(List<JmhResult> results) throws IOException {
+    private String forkJoinCost(List<JmhResult> all) throws IOException {
+        // The chart is the scope owned by JMH's platform thread; the virtual owner's figures get a table of their own.
+        List<JmhResult> results = all.stream().filter(r -> r.method().equals("request")).toList();
+        List<JmhResult> virtualOwner = all.stream().filter(r -> r.method().equals("requestFromAVirtualOwner")).toList();
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         table("Fork/join cost (ForkJoinCost): one request, N subtasks doing nothing",
                 "| subtasks | virtual: µs/request | virtual: µs/subtask | platform: µs/request | platform: µs/subtask | platform / virtual |",
@@ -133,6 +136,16 @@ public final class ChartMaker {
             JmhResult v = find(results, Map.of("kind", "VIRTUAL", "subtasks", "" + n));
             JmhResult p = find(results, Map.of("kind", "PLATFORM", "subtasks", "" + n));
             row(n, micros(v, 1), micros(v, n), micros(p, 1), micros(p, n), ratio(p, v));
+        }
+        if (!virtualOwner.isEmpty()) {
+            table("Fork/join cost (ForkJoinCost): the same request, its scope owned by a virtual thread (as in the server)",
+                    "| subtasks | owner on a platform thread: µs/request | owner on a virtual thread: µs/request | platform / virtual owner |",
+                    "|---:|---:|---:|---:|");
+            for (int n : paramValues(results, "subtasks")) {
+                JmhResult platformOwner = find(results, Map.of("kind", "VIRTUAL", "subtasks", "" + n));
+                JmhResult owner = find(virtualOwner, Map.of("kind", "VIRTUAL", "subtasks", "" + n));
+                row(n, micros(platformOwner, 1), micros(owner, 1), ratio(platformOwner, owner));
+            }
         }
         XYPlot plot = xyPlot(data, logAxis("subtasks in the request"), logAxis("µs per subtask (mean ± 99.9% CI)"),
                 VIRTUAL, PLATFORM);
