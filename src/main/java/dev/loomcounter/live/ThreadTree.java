@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's scopes, and the threads each one forked: the tree that {@link ThreadDump} walks.
@@ -28,7 +27,6 @@ public final class ThreadTree {
 
     private final boolean recording;
     private final Set<Scope> scopes = ConcurrentHashMap.newKeySet();
-    private final AtomicLong opened = new AtomicLong();
 
     ThreadTree() {
         this(true);
@@ -48,7 +46,9 @@ public final class ThreadTree {
         if (!recording) {
             return new Scope(name, Thread.currentThread(), 0, factory);
         }
-        Scope scope = new Scope(name, Thread.currentThread(), opened.incrementAndGet(), factory);
+        // System.nanoTime() orders the scopes one owner opens, which is all the parent rule compares: no counter
+        // shared by every request.
+        Scope scope = new Scope(name, Thread.currentThread(), System.nanoTime(), factory);
         scopes.add(scope);
         return scope;
     }
