@@ -50,6 +50,16 @@ stop_tree() {
   kill "$1" 2>/dev/null || true
 }
 
+# Waits until the job's log says where it listens, and sets PORT; fails if the job ends first or takes over 30 s.
+await_port() {
+  local waited=0
+  until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
+    kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "did not start: $1"; }
+    ((waited++ < 300)) || fail "did not listen within 30 s: $1"
+    sleep 0.1
+  done
+}
+
 # Starts a lesson's server command on a free port; sets JOB (the job running Maven), LOG, PORT and SERVER_PID.
 start_server() {
   local command=$1 number=$2
@@ -67,12 +77,7 @@ start_server() {
   # If a check fails, stop every process this command started: killing the job alone would leave Maven and the
   # server running under it.
   trap 'stop_tree "$JOB"' EXIT
-  local waited=0
-  until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
-    kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the server did not start: $1"; }
-    ((waited++ < 300)) || fail "the server did not listen within 30 s: $1"
-    sleep 0.1
-  done
+  await_port "$1"
   SERVER_PID=$(server_started_by "$JOB") || fail "no server process under Maven's: $1"
 }
 
@@ -189,12 +194,7 @@ check_bare() {
   eval "$command -Dargs=0" >"$LOG" 2>&1 </dev/null &
   JOB=$!
   trap 'stop_tree "$JOB"' EXIT
-  local waited=0
-  until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
-    kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the bare server did not start"; }
-    ((waited++ < 300)) || fail "the bare server did not listen within 30 s"
-    sleep 0.1
-  done
+  await_port "$command"
   local answers
   answers=$(printf '2 10\nSTOP\n' | ./mvnw -q compile exec:exec@client -Dargs="--port $PORT" 2>&1)
   grep -qx '12' <<<"$answers" || fail "the bare server did not answer 12 to the piped client: $answers"
