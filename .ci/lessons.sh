@@ -233,12 +233,7 @@ check_lesson_16() {
     eval "exec ${command/--port 7016/--port 0}" >"$LOG" 2>&1 </dev/null &
     JOB=$!
     trap 'kill "$JOB" 2>/dev/null || true' EXIT
-    local waited=0
-    until PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$LOG" | grep -oE '[0-9]+$'); do
-      kill -0 "$JOB" 2>/dev/null || { cat "$LOG" >&2; fail "the Netty peer did not start: $command"; }
-      ((waited++ < 300)) || fail "the Netty peer did not listen within 30 s: $command"
-      sleep 0.1
-    done
+    await_port "$command"
     answers=$(eval "${client/--port 7016/--port $PORT}" </dev/null) || fail "failed against $shape: $client"
     [[ $answers == $'12\n8' ]] || fail "the $shape peer answered '$answers', not 12 and 8"
     kill "$JOB"
