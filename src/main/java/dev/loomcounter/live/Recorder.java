@@ -61,6 +61,48 @@ public final class Recorder implements Watcher {
         return threads.scope(name, factory);
     }
 
+    /**
+     * The watcher of one connection, made once when it opens: the scopes opened through it (the connection's own, and
+     * its requests') are recorded in one branch of the tree, so that a request's scope costs no write to anything
+     * another connection touches; its events go to this recorder.
+     */
+    public Watcher forConnection() {
+        return new ConnectionWatcher(threads.branch());
+    }
+
+    private final class ConnectionWatcher implements Watcher {
+        private final ThreadTree.Branch branch;
+
+        ConnectionWatcher(ThreadTree.Branch branch) {
+            this.branch = branch;
+        }
+
+        @Override
+        public ThreadTree.Scope scope(String name, ThreadFactory factory) {
+            return branch.scope(name, factory);
+        }
+
+        @Override
+        public void subtaskStarted(String request, int index) {
+            Recorder.this.subtaskStarted(request, index);
+        }
+
+        @Override
+        public void subtaskDone(String request, int index) {
+            Recorder.this.subtaskDone(request, index);
+        }
+
+        @Override
+        public void subtaskCancelled(String request, int index) {
+            Recorder.this.subtaskCancelled(request, index);
+        }
+
+        @Override
+        public void sliceRan(String subtask, Duration length) {
+            Recorder.this.sliceRan(subtask, length);
+        }
+    }
+
     /** True while a live page is open: the one check every event site makes first. */
     public boolean isWatched() {
         return watched;

@@ -16,9 +16,11 @@ import java.util.concurrent.ThreadFactory;
  * threads mount and unmount while it runs (see {@link ThreadDump}). Knowing its own scopes, the server can walk them
  * with {@link Thread#getStackTrace()}, which is safe at any moment.
  *
- * <p>What it costs: a scope is added to a set when it opens and removed when it closes; a thread is added to its
- * scope's list by the scope's owner, inside {@code fork()}, under a lock nobody else takes but a dump. Nothing is done
- * on the forked thread itself, and nothing per thread is added to its stack.
+ * <p>What it costs: the tree is a set of {@linkplain Branch branches}, one per connection (and one for the server's
+ * own scope). A connection's scopes, its own and its requests', are recorded in its branch, under a lock that only
+ * the connection's threads and a dump take; the server-wide set changes once when a connection opens and once when it
+ * closes, never per request. A thread is added to its scope's list by the scope's owner, inside {@code fork()}.
+ * Nothing is done on the forked thread itself, and nothing per thread is added to its stack.
  */
 public final class ThreadTree {
 
@@ -26,7 +28,7 @@ public final class ThreadTree {
     static final ThreadTree NONE = new ThreadTree(false);
 
     private final boolean recording;
-    private final Set<Scope> scopes = ConcurrentHashMap.newKeySet();
+    private final Set<Branch> branches = ConcurrentHashMap.newKeySet();
 
     ThreadTree() {
         this(true);
@@ -36,33 +38,84 @@ public final class ThreadTree {
         this.recording = recording;
     }
 
-    /**
-     * A scope named {@code name}, owned by the calling thread, whose threads {@code factory} makes: give it to the
-     * scope as its thread factory, and close it after the scope ({@code try (var threads = tree.scope(...); var
-     * scope = StructuredTaskScope.open(..., config -> config.withThreadFactory(threads)))}: resources close in
-     * reverse order, so the scope has joined every thread before this record of it goes).
-     */
+    /** A branch of its own for the scopes of one connection, in the tree while any of them is open. */
+    public Branch branch() {
+        return new Branch();
+    }
+
+    /** A scope in a branch of its own: see {@link Branch#scope}. */
     public Scope scope(String name, ThreadFactory factory) {
-        if (!recording) {
-            return new Scope(name, Thread.currentThread(), 0, factory);
-        }
-        // System.nanoTime() orders the scopes one owner opens, which is all the parent rule compares: no counter
-        // shared by every request.
-        Scope scope = new Scope(name, Thread.currentThread(), System.nanoTime(), factory);
-        scopes.add(scope);
-        return scope;
+        return branch().scope(name, factory);
     }
 
     /** The scopes open now, in the order they were opened. */
     List<Scope> open() {
-        List<Scope> list = new ArrayList<>(scopes);
+        List<Scope> list = new ArrayList<>();
+        for (Branch branch : branches) {
+            branch.addOpenTo(list);
+        }
         list.sort(Comparator.comparingLong(Scope::order));
         return list;
+    }
+
+    /** The scopes of one connection: opened and closed by its own threads, one after another or nested. */
+    public final class Branch {
+
+        /** Guarded by itself. A connection has its own scope open, and at most a few requests' scopes inside it. */
+        private final List<Scope> open = new ArrayList<>(2);
+
+        private Branch() {
+        }
+
+        /**
+         * A scope named {@code name}, owned by the calling thread, whose threads {@code factory} makes: give it to
+         * the scope as its thread factory, and close it after the scope ({@code try (var threads = branch.scope(...);
+         * var scope = StructuredTaskScope.open(..., config -> config.withThreadFactory(threads)))}: resources close in
+         * reverse order, so the scope has joined every thread before this record of it goes).
+         */
+        public Scope scope(String name, ThreadFactory factory) {
+            if (!recording) {
+                return new Scope(this, name, Thread.currentThread(), 0, factory);
+            }
+            // System.nanoTime() orders the scopes one owner opens, which is all the parent rule compares: no counter
+            // shared by every request.
+            Scope scope = new Scope(this, name, Thread.currentThread(), System.nanoTime(), factory);
+            synchronized (open) {
+                // In the server-wide set while any of its scopes is open; changed under this lock, so that a scope
+                // opened as the last one closes cannot leave its branch out of the set.
+                if (open.isEmpty()) {
+                    branches.add(this);
+                }
+                open.add(scope);
+            }
+            return scope;
+        }
+
+        private void closed(Scope scope) {
+            synchronized (open) {
+                open.remove(scope);
+                if (open.isEmpty()) {
+                    branches.remove(this);
+                }
+            }
+        }
+
+        private void addOpenTo(List<Scope> list) {
+            synchronized (open) {
+                list.addAll(open);
+            }
+        }
+    }
+
+    /** Branches in the tree now, each with at least one open scope: for tests. */
+    int branchesOpen() {
+        return branches.size();
     }
 
     /** One open scope: its name, its owner, and the threads it forked that may still run. */
     public final class Scope implements Watcher.ScopeThreads {
 
+        private final Branch branch;
         private final String name;
         private final Thread owner;
         private final long order;
@@ -71,7 +124,8 @@ public final class ThreadTree {
         private final List<Thread> threads = new ArrayList<>(1);
         private int pruneAt = 16;
 
-        private Scope(String name, Thread owner, long order, ThreadFactory factory) {
+        private Scope(Branch branch, String name, Thread owner, long order, ThreadFactory factory) {
+            this.branch = branch;
             this.name = name;
             this.owner = owner;
             this.order = order;
@@ -123,7 +177,9 @@ public final class ThreadTree {
         /** Called once the scope has closed: every thread it forked has ended. */
         @Override
         public void close() {
-            scopes.remove(this);
+            if (recording) {
+                branch.closed(this);
+            }
         }
     }
 }

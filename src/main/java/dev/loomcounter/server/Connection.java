@@ -1,6 +1,6 @@
 package dev.loomcounter.server;
 
-import dev.loomcounter.live.ThreadTree;
+import dev.loomcounter.counting.Watcher;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.server.LineReader.Line;
@@ -46,6 +46,7 @@ final class Connection {
     private final String name;
     private final Socket socket;
     private final Shared shared;
+    private final Watcher watcher;
     private final Responder responder;
     private final ReplyBatch replies;
     private final Handoff handoff;
@@ -61,7 +62,8 @@ final class Connection {
         this.name = "conn-" + id;
         this.socket = socket;
         this.shared = shared;
-        this.responder = new Responder(id, shared);
+        this.watcher = shared.live().forConnection();
+        this.responder = new Responder(id, shared, watcher);
         this.replies = new ReplyBatch(socket, this::close);
         this.handoff = new Handoff(responder, replies, this::close);
         this.fastPath = new FastPath(shared.counter(), responder, replies, handoff);
@@ -88,9 +90,8 @@ final class Connection {
     Ending serve() {
         owner = Thread.currentThread();
         Ending ending = Ending.FAILED;
-        // The live view's record of the scope; not a second resource of the try, which grows this frame (kept on
-        // every idle connection's stack) by about 300 bytes. Closed in finally, once the scope is.
-        ThreadTree.Scope workers = shared.live().threads().scope(name, shared.settings().threads().factory(name + "/worker-"));
+        // The live view's record, closed in finally: as a second resource of the try, every idle stack grows 300 B.
+        Watcher.ScopeThreads workers = watcher.scope(name, shared.settings().threads().factory(name + "/worker-"));
         try (var scope = StructuredTaskScope.open(
                 Joiner.<Void>awaitAllSuccessfulOrThrow(),
                 config -> config.withName(name).withThreadFactory(workers))) {

@@ -2,6 +2,7 @@ package dev.loomcounter.server;
 
 import dev.loomcounter.counting.Outcome;
 import dev.loomcounter.counting.RequestContext;
+import dev.loomcounter.counting.Watcher;
 import dev.loomcounter.live.RequestOutcome;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
@@ -20,13 +21,16 @@ final class Responder {
 
     private final String connection;
     private final Shared shared;
+    /** The connection's watcher: its requests' scopes are recorded beside the connection's own. */
+    private final Watcher watcher;
     /** The connection's own stream of draws, used by one answering thread at a time; with --seed it repeats. */
     private final RandomGenerator draws;
     private volatile int requestsAnswered;
 
-    Responder(int id, Shared shared) {
+    Responder(int id, Shared shared, Watcher watcher) {
         this.connection = "conn-" + id;
         this.shared = shared;
+        this.watcher = watcher;
         this.draws = shared.settings().work().seed().isPresent()
                 ? new SplittableRandom(shared.settings().work().seed().getAsLong() * 1_000_003L + id)
                 : new SplittableRandom();
@@ -59,7 +63,7 @@ final class Responder {
         // it, without anyone passing it by hand, and nothing sees it once call() has returned.
         Outcome outcome;
         try {
-            outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(connection, name, shared.live()))
+            outcome = ScopedValue.where(RequestContext.CURRENT, new RequestContext(connection, name, watcher))
                     .call(() -> shared.counter().count(request, draws));
         } catch (InterruptedException e) {
             // The connection's scope was cancelled (the client hung up, a shutdown): so was the request's.

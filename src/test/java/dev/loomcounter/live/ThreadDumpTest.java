@@ -171,6 +171,29 @@ class ThreadDumpTest {
     }
 
     @Test
+    void aConnectionsScopesShareOneBranchWhichLeavesTheTreeWithTheLastOfThem() {
+        ThreadTree tree = new ThreadTree();
+        ThreadTree.Branch connection = tree.branch();
+        assertThat(tree.branchesOpen()).isZero();
+
+        var own = connection.scope("conn-1", Thread.ofVirtual().factory());
+        for (int i = 1; i <= 3; i++) {
+            // One request after another, as a connection answers them: the branch stays, its scopes come and go.
+            var request = connection.scope("conn-1/req-" + i, Thread.ofVirtual().factory());
+            assertThat(tree.open()).extracting(ThreadTree.Scope::name).containsExactly("conn-1", "conn-1/req-" + i);
+            request.close();
+            assertThat(tree.branchesOpen()).isEqualTo(1);
+        }
+        try (var server = tree.scope("server", Thread.ofVirtual().factory())) {
+            assertThat(tree.branchesOpen()).isEqualTo(2);
+        }
+        own.close();
+
+        assertThat(tree.open()).isEmpty();
+        assertThat(tree.branchesOpen()).isZero();
+    }
+
+    @Test
     void aTreeThatRecordsNothingStillMakesTheThreads() throws Exception {
         try (var threads = ThreadTree.NONE.scope("off", Thread.ofVirtual().name("off-", 1).factory());
              var scope = StructuredTaskScope.open(Joiner.<String>awaitAllSuccessfulOrThrow(),
