@@ -2,6 +2,7 @@ package dev.loomcounter.client;
 
 import dev.loomcounter.BuildVersion;
 import dev.loomcounter.ExitCode;
+import dev.loomcounter.Main;
 import dev.loomcounter.client.console.ConsoleSession;
 import dev.loomcounter.client.console.Transcript;
 import dev.loomcounter.client.hold.HoldRun;
@@ -15,7 +16,7 @@ import dev.loomcounter.client.load.LoadRun;
 import dev.loomcounter.client.load.LoadSettings;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.DurationConverter;
-import dev.loomcounter.settings.EndpointOptions;
+import dev.loomcounter.settings.ConnectOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -51,25 +52,27 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
                 ExitCode.OK + ":every request answered, every answer right",
                 ExitCode.FAILED + ":no server, a lost connection, a wrong answer, an ERR (piped: a bad line)",
-                ExitCode.USAGE + ":a bad flag or value, or flags of two modes"})
+                ExitCode.USAGE + ":a bad flag or value, or flags of two modes"},
+        footerHeading = "%n",
+        footer = Main.ARGUMENT_FILES)
 public final class ClientCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    EndpointOptions endpoint;
+    ConnectOptions endpoint;
 
     @Option(names = {"-n", "--requests"}, paramLabel = "M",
             description = "Load mode: each connection sends M random requests and checks every answer.")
     Integer requests;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Load mode: send requests for this long, e.g. 30s, instead of --requests M.")
+            description = "Load mode: send requests for this long (such as 30s) instead of --requests M.")
     Duration duration;
 
     @Option(names = "--hold", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Hold mode: keep the connections open this long, e.g. 30s, then check them again.")
+            description = "Hold mode: keep the connections open this long (such as 30s), then check them again.")
     Duration hold;
 
     @Option(names = {"-c", "--clients"}, paramLabel = "N",
@@ -137,6 +140,7 @@ public final class ClientCommand implements Callable<Integer> {
     /** The flags, checked together; a flag that makes no sense in the chosen mode is a usage error naming it. */
     Mode mode() {
         try {
+            endpoint.check();
             boolean load = requests != null || duration != null;
             if (load && hold != null) {
                 throw new IllegalArgumentException((requests != null ? "--requests" : "--duration")

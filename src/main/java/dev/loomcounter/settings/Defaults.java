@@ -54,8 +54,8 @@ public final class Defaults {
      * lets other requests, and the connections' I/O, have their turn.
      */
     public static final long SLICE_ITERATIONS = 1_000_000;
-    /** Milliseconds in a unit of sleep work, about as long as a unit of spin work on a current CPU. */
-    public static final long UNIT_MILLIS = 10;
+    /** A unit of sleep work, about as long as a unit of spin work on a current CPU. */
+    public static final String UNIT_MILLIS = "10ms";
     /** Each subtask draws 1 to this many units, as the original. */
     public static final int MAX_UNITS = 10;
 
