@@ -65,7 +65,8 @@ class MainTest {
                 "  0     stopped in order by Ctrl-C or SIGTERM", "  1     could not listen",
                 "  2     a bad flag or value", "  130   a second Ctrl-C", "  143   a second SIGTERM");
         assertThat(Cli.run("client", "--help").out()).contains("Exit codes:\n",
-                "  0   every request answered", "  1   no server", "  2   a bad flag or value");
+                "  0     every request answered", "  1     no server", "  2     a bad flag or value",
+                "  99    load: every answer right, but a --threshold was crossed", "  130   load: Ctrl-C");
         assertThat(Cli.run("demo", "--help").out()).contains("Exit codes:\n", "  1   the server could not start");
     }
 
@@ -144,12 +145,18 @@ class MainTest {
         assertThat(server).contains("Address to listen on", "TCP port to listen on, 0 to 65535");
     }
 
-    /** picocli wraps at any break a line may have, "e." and "g." included: no help may break a word in two. */
+    /**
+     * picocli wraps at any break a line may have, "e." and "g." included: no help may break a word in two, nor trip
+     * over its format characters.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"", "server", "client", "demo"})
     void noHelpBreaksAWordAcrossLines(String command) {
-        String help = (command.isEmpty() ? Cli.run("--help") : Cli.run(command, "--help")).out();
+        Cli.Run run = command.isEmpty() ? Cli.run("--help") : Cli.run(command, "--help");
+        String help = run.out();
 
+        // picocli warns on stderr, and prints the raw text, when a description has a stray % in it.
+        assertThat(run.err()).isEmpty();
         assertThat(help).doesNotContainPattern("\\b\\p{L}\\.\\n\\s+\\p{L}\\.")
                 .doesNotContainPattern("\\p{L}-\\n");
     }

@@ -118,7 +118,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--threshold", paramLabel = "LIMIT", converter = Threshold.Converter.class,
             description = "Load mode, repeatable: a limit checked at the end, such as p99<50ms, max<=1s, mean<5ms, "
-                    + "errors<1% (p50..p99.9, min, max, mean, stddev; <, <=, >, >=; us, ms, s or %). One crossed: "
+                    + "errors<1%% (p50..p99.9, min, max, mean, stddev; <, <=, >, >=; us, ms, s or %%). One crossed: "
                     + "exit code " + ExitCode.THRESHOLD + ". An errors limit also lets ERR replies and timeouts "
                     + "within it pass.")
     List<Threshold> thresholds;
