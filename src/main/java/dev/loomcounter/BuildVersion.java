@@ -6,12 +6,21 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code --version}: the pom's version, which the build writes into {@code version.properties}; one place to bump. */
+/**
+ * {@code --version}: the pom's version, which the build writes into {@code version.properties} (one place to bump),
+ * and the JVM and OS it runs on.
+ */
 public final class BuildVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"loom-counter " + version()};
+        // The JVM too: the same build behaves differently on another JDK or another vendor's, and bug reports need both.
+        return new String[] {"loom-counter " + version(),
+                "JVM: " + System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.vm.version") + " (Java " + System.getProperty("java.version")
+                        + ", " + System.getProperty("java.home") + ")",
+                "OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch")};
     }
 
     /** The version this build was made from, e.g. {@code 1.0.0-SNAPSHOT}. */

@@ -12,6 +12,13 @@ public final class ExitCode {
     public static final int FAILED = 1;
     /** A bad flag or value, said in one line: picocli's own code for a bad command line, kept. */
     public static final int USAGE = 2;
+    /**
+     * The load client's run was complete and every answer right, but a {@code --threshold} was crossed. 99, the code
+     * k6 exits with for a failed threshold: a CI job written for k6 reads it the same way.
+     */
+    public static final int THRESHOLD = 99;
+    /** Ended by Ctrl-C (SIGINT) after reporting what it had: 128 + 2, what a shell reports for a process SIGINT ended. */
+    public static final int INTERRUPTED = 130;
 
     private ExitCode() {
     }

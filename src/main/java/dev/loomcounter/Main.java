@@ -4,6 +4,7 @@ import dev.loomcounter.client.ClientCommand;
 import dev.loomcounter.demo.DemoCommand;
 import dev.loomcounter.server.ServerCommand;
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,10 +16,22 @@ import picocli.CommandLine.Command;
         exitCodeList = {
                 ExitCode.OK + ":done",
                 ExitCode.FAILED + ":failed (each command's --help says how)",
-                ExitCode.USAGE + ":a bad command, flag or value"})
+                ExitCode.USAGE + ":a bad command, flag or value; or a JVM without --enable-preview"},
+        footerHeading = "%n",
+        footer = Main.ARGUMENT_FILES)
 public final class Main {
 
+    /** Picocli's argument files, for every command's help: long flag lists belong in a file, not in a shell history. */
+    public static final String ARGUMENT_FILES = "Flags can come from a file: @FILE is replaced by the words in FILE "
+            + "(split at spaces and line ends; quote a value with spaces; # starts a comment line), "
+            + "as in: loom-counter client @load.args";
+
     public static void main(String[] args) {
+        Optional<String> previewProblem = PreviewCheck.problem(args);
+        if (previewProblem.isPresent()) {
+            System.err.println(previewProblem.get());
+            System.exit(ExitCode.USAGE);
+        }
         System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
     }
 

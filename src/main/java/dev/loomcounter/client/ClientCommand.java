@@ -2,6 +2,7 @@ package dev.loomcounter.client;
 
 import dev.loomcounter.BuildVersion;
 import dev.loomcounter.ExitCode;
+import dev.loomcounter.Main;
 import dev.loomcounter.client.console.ConsoleSession;
 import dev.loomcounter.client.console.Transcript;
 import dev.loomcounter.client.hold.HoldRun;
@@ -13,16 +14,20 @@ import dev.loomcounter.client.load.IncrementRange;
 import dev.loomcounter.client.load.LoadOutput;
 import dev.loomcounter.client.load.LoadRun;
 import dev.loomcounter.client.load.LoadSettings;
+import dev.loomcounter.client.load.Threshold;
 import dev.loomcounter.settings.Defaults;
 import dev.loomcounter.settings.DurationConverter;
-import dev.loomcounter.settings.EndpointOptions;
+import dev.loomcounter.settings.Durations;
+import dev.loomcounter.settings.ConnectOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -35,7 +40,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code loom-counter client}: a console session by default (interactive on a terminal, line by line from a pipe), a
- * load run with {@code --requests} or {@code --duration}, a hold run with {@code --hold}. Each mode lives in its own
+ * load run with {@code --requests}, {@code --total} or {@code --duration}, a hold run with {@code --hold}. Each mode lives in its own
  * package ({@code console}, {@code load}, {@code hold}); all of them talk to the server through {@code link}.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
@@ -44,32 +49,43 @@ import picocli.CommandLine.Spec;
         description = {
                 "Talks to the counting server: a console, a load run or a hold run.",
                 "  console (default): one connection; type requests, or pipe them in",
-                "  load (--requests M or --duration D): --clients connections, answers checked;",
-                "    closed loop by default, open loop at a fixed total rate with --rate R",
+                "  load (--requests M, --total N or --duration D): --clients connections,",
+                "    answers checked; closed loop by default, open loop at a fixed total",
+                "    rate with --rate R",
                 "  hold (--hold D): --clients connections kept open for D; memory report"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 ExitCode.OK + ":every request answered, every answer right",
                 ExitCode.FAILED + ":no server, a lost connection, a wrong answer, an ERR (piped: a bad line)",
-                ExitCode.USAGE + ":a bad flag or value, or flags of two modes"})
+                ExitCode.USAGE + ":a bad flag or value, or flags of two modes",
+                ExitCode.THRESHOLD + ":load: every answer right, but a --threshold was crossed",
+                ExitCode.INTERRUPTED + ":load: Ctrl-C; the summary (and --json) covers the part that ran"},
+        footerHeading = "%n",
+        footer = Main.ARGUMENT_FILES)
 public final class ClientCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    EndpointOptions endpoint;
+    ConnectOptions endpoint;
 
     @Option(names = {"-n", "--requests"}, paramLabel = "M",
-            description = "Load mode: each connection sends M random requests and checks every answer.")
+            description = "Load mode: EACH connection sends M random requests and checks every answer "
+                    + "(so -c 10 -n 100 makes 1,000; --total sets the sum).")
     Integer requests;
 
+    @Option(names = "--total", paramLabel = "N",
+            description = "Load mode: N requests in all, dealt out evenly over the connections (hey's -n, "
+                    + "ghz's --total), instead of --requests M each.")
+    Long total;
+
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Load mode: send requests for this long, e.g. 30s, instead of --requests M.")
+            description = "Load mode: send requests for this long (such as 30s) instead of --requests M.")
     Duration duration;
 
     @Option(names = "--hold", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Hold mode: keep the connections open this long, e.g. 30s, then check them again.")
+            description = "Hold mode: keep the connections open this long (such as 30s), then check them again.")
     Duration hold;
 
     @Option(names = {"-c", "--clients"}, paramLabel = "N",
@@ -94,6 +110,18 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Load mode: first send requests for this long, checked but not measured (default: 0s).")
     Duration warmup;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Load mode: a request with no reply this long after its send counts as failed, and its "
+                    + "connection is reset and ends (default: " + Defaults.LOAD_TIMEOUT + ").")
+    Duration timeout;
+
+    @Option(names = "--threshold", paramLabel = "LIMIT", converter = Threshold.Converter.class,
+            description = "Load mode, repeatable: a limit checked at the end, such as p99<50ms, max<=1s, mean<5ms, "
+                    + "errors<1%% (p50..p99.9, min, max, mean, stddev; <, <=, >, >=; us, ms, s or %%). One crossed: "
+                    + "exit code " + ExitCode.THRESHOLD + ". An errors limit also lets ERR replies and timeouts "
+                    + "within it pass.")
+    List<Threshold> thresholds;
 
     @Option(names = "--json",
             description = "Load mode: print the result as one JSON object on stdout, nothing else there; "
@@ -137,13 +165,15 @@ public final class ClientCommand implements Callable<Integer> {
     /** The flags, checked together; a flag that makes no sense in the chosen mode is a usage error naming it. */
     Mode mode() {
         try {
-            boolean load = requests != null || duration != null;
+            endpoint.check();
+            boolean load = requests != null || total != null || duration != null;
             if (load && hold != null) {
-                throw new IllegalArgumentException((requests != null ? "--requests" : "--duration")
-                        + " (load) and --hold (hold) are two modes: pick one");
+                throw new IllegalArgumentException((requests != null ? "--requests" : total != null ? "--total"
+                        : "--duration") + " (load) and --hold (hold) are two modes: pick one");
             }
-            if (requests != null && duration != null) {
-                throw new IllegalArgumentException("--requests M and --duration D both end a load run: pick one");
+            if (Stream.of(requests, total, duration).filter(Objects::nonNull).count() > 1) {
+                throw new IllegalArgumentException(
+                        "--requests M, --total N and --duration D each end a load run: pick one");
             }
             if (timings && (load || hold != null)) {
                 throw new IllegalArgumentException("--timings only applies to the console client");
@@ -151,23 +181,27 @@ public final class ClientCommand implements Callable<Integer> {
             if (load) {
                 return new Mode.Load(new LoadSettings(clients == null ? 1 : clients,
                         requests != null ? new LoadSettings.Limit.Requests(requests)
+                                : total != null ? new LoadSettings.Limit.Total(total)
                                 : new LoadSettings.Limit.Time(duration),
                         rate == null ? new LoadSettings.Pacing.ClosedLoop() : new LoadSettings.Pacing.OpenLoop(rate),
                         warmup == null ? Duration.ZERO : warmup,
                         increments == null
                                 ? new IncrementRange(Defaults.LOAD_MIN_INCREMENTS, Defaults.LOAD_MAX_INCREMENTS)
                                 : increments,
-                        seed == null ? OptionalLong.empty() : OptionalLong.of(seed)),
+                        seed == null ? OptionalLong.empty() : OptionalLong.of(seed),
+                        timeout == null ? Durations.parse(Defaults.LOAD_TIMEOUT) : timeout,
+                        thresholds == null ? List.of() : thresholds),
                         new LoadOutput(json, Optional.ofNullable(histogram), Optional.ofNullable(plot)));
             }
             Optional<String> loadOnly = Stream.of(Map.entry("--increments", increments != null),
                             Map.entry("--seed", seed != null), Map.entry("--rate", rate != null),
-                            Map.entry("--warmup", warmup != null), Map.entry("--json", json),
+                            Map.entry("--warmup", warmup != null), Map.entry("--timeout", timeout != null),
+                            Map.entry("--threshold", thresholds != null), Map.entry("--json", json),
                             Map.entry("--histogram", histogram != null), Map.entry("--plot", plot != null))
                     .filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst();
             if (loadOnly.isPresent()) {
                 throw new IllegalArgumentException(
-                        loadOnly.get() + " only applies to load mode (--requests M or --duration D)");
+                        loadOnly.get() + " only applies to load mode (--requests M, --total N or --duration D)");
             }
             if (hold != null) {
                 int connections = clients == null ? 1 : clients;
@@ -178,7 +212,7 @@ public final class ClientCommand implements Callable<Integer> {
             }
             if (clients != null) {
                 throw new IllegalArgumentException(
-                        "--clients needs a mode: --requests M or --duration D (load), or --hold DURATION");
+                        "--clients needs a mode: --requests M, --total N or --duration D (load), or --hold DURATION");
             }
             return new Mode.Console();
         } catch (IllegalArgumentException e) {

@@ -54,8 +54,8 @@ public final class Defaults {
      * lets other requests, and the connections' I/O, have their turn.
      */
     public static final long SLICE_ITERATIONS = 1_000_000;
-    /** Milliseconds in a unit of sleep work, about as long as a unit of spin work on a current CPU. */
-    public static final long UNIT_MILLIS = 10;
+    /** A unit of sleep work, about as long as a unit of spin work on a current CPU. */
+    public static final String UNIT_MILLIS = "10ms";
     /** Each subtask draws 1 to this many units, as the original. */
     public static final int MAX_UNITS = 10;
 
@@ -74,6 +74,11 @@ public final class Defaults {
     public static final String CONNECT_TIMEOUT = "5s";
     /** After STOP, a client waits this long for BYE before it closes the connection anyway. */
     public static final String BYE_TIMEOUT = "2s";
+    /**
+     * A load run's request with no reply after this long counts as failed, and its connection ends: a stalled server
+     * cannot hold a run forever. k6's default, and well above what any request of the default work takes.
+     */
+    public static final String LOAD_TIMEOUT = "1m";
     /** The load client draws each request's increments from this range, both ends included. */
     public static final int LOAD_MIN_INCREMENTS = 0;
     public static final int LOAD_MAX_INCREMENTS = 10;

@@ -16,6 +16,8 @@ final class Limits {
     /** A day. */
     static final long MAX_UNIT_MILLIS = 86_400_000;
     static final int MAX_LOG_LINES_PER_SECOND = 1_000_000;
+    /** TCP's port numbers are 16 bits. */
+    static final int MAX_PORT = 65_535;
 
     private Limits() {
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 public final class ServerOptions {
 
     @Mixin
-    EndpointOptions endpoint;
+    ListenOptions endpoint;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + Defaults.MAX_CONNECTIONS,
             description = "Connections served at once; one more gets ERR busy (default: ${DEFAULT-VALUE}).")
@@ -35,7 +35,7 @@ public final class ServerOptions {
 
     @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = Defaults.REQUEST_TIMEOUT,
             converter = DurationConverter.class,
-            description = "Cancel a request running longer and answer ERR timeout, e.g. 500ms, 30s, 2m "
+            description = "Cancel a request running longer and answer ERR timeout; a duration such as 500ms, 30s, 2m "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
@@ -72,9 +72,11 @@ public final class ServerOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     long sliceIterations;
 
-    @Option(names = "--unit-millis", paramLabel = "MS", defaultValue = "" + Defaults.UNIT_MILLIS,
-            description = "Milliseconds in one unit of sleep work (default: ${DEFAULT-VALUE}).")
-    long unitMillis;
+    @Option(names = "--unit-millis", paramLabel = "DURATION", defaultValue = Defaults.UNIT_MILLIS,
+            converter = DurationConverter.MillisByDefault.class,
+            description = "How long one unit of sleep work sleeps, such as 10ms; a bare number is milliseconds "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration unitMillis;
 
     @Option(names = "--max-units", paramLabel = "N", defaultValue = "" + Defaults.MAX_UNITS,
             description = "Each subtask draws 1 to N units of work (default: ${DEFAULT-VALUE}).")
@@ -100,7 +102,7 @@ public final class ServerOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int webPort;
 
-    @Option(names = "--web-host", paramLabel = "HOST", defaultValue = Defaults.WEB_HOST,
+    @Option(names = "--web-host", paramLabel = "HOST", defaultValue = Defaults.WEB_HOST, converter = HostConverter.class,
             description = "Address of the live view, independent of --host: its thread dump shows the server's "
                     + "insides, so it stays on loopback unless asked (default: ${DEFAULT-VALUE}).")
     String webHost;
@@ -132,6 +134,7 @@ public final class ServerOptions {
      * @throws IllegalArgumentException naming the flag whose value is out of range
      */
     public ServerSettings settings() {
+        endpoint.check();
         // Each upper bound keeps a huge value from breaking the server later, far from the flag that caused it.
         Limits.check("--max-connections", maxConnections, 1, Limits.MAX_CONNECTIONS);
         Limits.check("--max-increments", maxIncrements, 0, Limits.MAX_INCREMENTS);
@@ -140,11 +143,11 @@ public final class ServerOptions {
         Limits.check("--max-units", maxUnits, 1, Limits.MAX_UNITS);
         Limits.check("--unit-iterations", unitIterations, 0, Long.MAX_VALUE / maxUnits);
         Limits.check("--slice-iterations", sliceIterations, 1, Long.MAX_VALUE);
-        Limits.check("--unit-millis", unitMillis, 0, Limits.MAX_UNIT_MILLIS);
-        Limits.check("--web-port", webPort, 0, 65_535);
+        Limits.check("--unit-millis", unitMillis.toMillis(), 0, Limits.MAX_UNIT_MILLIS);
+        Limits.check("--web-port", webPort, 0, Limits.MAX_PORT);
         Limits.check("--log-lines-per-second", logLinesPerSecond, 1, Limits.MAX_LOG_LINES_PER_SECOND);
         WorkSettings workSettings = new WorkSettings(work, unitIterations, sliceIterations,
-                Duration.ofMillis(unitMillis), maxUnits, seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
+                unitMillis, maxUnits, seed == null ? OptionalLong.empty() : OptionalLong.of(seed));
         return new ServerSettings(endpoint.host, endpoint.port, maxConnections, maxIncrements, maxSubtasks,
                 maxLineBytes, requestTimeout, idleTimeout, writeTimeout, shutdownGrace, workSettings, threads,
                 fairness, webPort, webHost, quiet, logLinesPerSecond);

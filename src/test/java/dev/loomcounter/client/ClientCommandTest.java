@@ -99,9 +99,9 @@ class ClientCommandTest {
                 .allSatisfy(run -> assertThat(run.out()).isEmpty())
                 .map(Cli.Run::err).containsExactly(
                 "client: --requests (load) and --hold (hold) are two modes: pick one (see loom-counter client --help)\n",
-                "client: --clients needs a mode: --requests M or --duration D (load), or --hold DURATION "
-                        + "(see loom-counter client --help)\n",
-                "client: --seed only applies to load mode (--requests M or --duration D) "
+                "client: --clients needs a mode: --requests M, --total N or --duration D (load), "
+                        + "or --hold DURATION (see loom-counter client --help)\n",
+                "client: --seed only applies to load mode (--requests M, --total N or --duration D) "
                         + "(see loom-counter client --help)\n",
                 "client: Invalid value for option '--increments': increments must be MIN..MAX with 0 <= MIN <= MAX, "
                         + "got 5..2 (see loom-counter client --help)\n");

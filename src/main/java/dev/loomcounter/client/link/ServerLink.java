@@ -92,6 +92,18 @@ public final class ServerLink implements AutoCloseable {
         return Answer.judge(request, receive(), System.nanoTime() - sent);
     }
 
+    /**
+     * As {@link #ask(Request.Count)}, but gives up when no reply has come {@code timeout} after the send: then it
+     * returns empty, and the caller should {@link #close()} the link, since a reply that comes late would be read as
+     * the answer to the next request. Closing it resets the connection, and the server cancels the request's work.
+     */
+    public Optional<Answer> ask(Request.Count request, Duration timeout) throws LinkException {
+        long sent = System.nanoTime();
+        send(request);
+        return receiveBy(sent + timeout.toNanos())
+                .map(reply -> Answer.judge(request, reply, System.nanoTime() - sent));
+    }
+
     /** Sends one request without waiting: its reply comes, in order, from {@link #receive()}. */
     public void send(Request.Count request) throws LinkException {
         send(request.start() + " " + request.increments());
@@ -104,12 +116,41 @@ public final class ServerLink implements AutoCloseable {
      *                       reply
      */
     public Reply receive() throws LinkException {
+        try {
+            return receiveOrTimeout();
+        } catch (SocketTimeoutException e) {
+            // Only a link given a deadline before (receiveBy) has a read timeout at all.
+            throw new LinkException("no reply from " + address + " in time");
+        }
+    }
+
+    private Reply receiveOrTimeout() throws LinkException, SocketTimeoutException {
         Reply reply = next().orElseThrow(() -> new LinkException(
                 "the server at " + address + " closed the connection"));
         if (reply instanceof Reply.Bye) {
             throw new LinkException("the server at " + address + " said BYE and closed the connection");
         }
         return reply;
+    }
+
+    /**
+     * As {@link #receive()}, but waits only until {@code deadlineNanos} on {@link System#nanoTime()}'s clock: empty if
+     * no whole reply came by then. The link is of no further use then (see {@link #ask(Request.Count, Duration)}).
+     */
+    public Optional<Reply> receiveBy(long deadlineNanos) throws LinkException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return Optional.empty();
+        }
+        try {
+            // The socket's read timeout, in whole milliseconds and never 0, which would mean "wait forever".
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000)));
+            return Optional.of(receiveOrTimeout());
+        } catch (SocketTimeoutException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw lost(e);
+        }
     }
 
     /**
@@ -153,13 +194,17 @@ public final class ServerLink implements AutoCloseable {
         }
     }
 
-    /** The next line from the server, read as a reply, or empty at the end of the stream. */
-    private Optional<Reply> next() throws LinkException {
+    /**
+     * The next line from the server, read as a reply, or empty at the end of the stream.
+     *
+     * @throws SocketTimeoutException if the socket's read timeout passed first
+     */
+    private Optional<Reply> next() throws LinkException, SocketTimeoutException {
         String line;
         try {
             line = in.readLine();
         } catch (SocketTimeoutException e) {
-            throw new LinkException("no reply from " + address + " within " + byeTimeout.toMillis() + " ms");
+            throw e;
         } catch (IOException e) {
             throw lost(e);
         }

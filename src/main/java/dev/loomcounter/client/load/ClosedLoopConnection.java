@@ -5,11 +5,13 @@ import dev.loomcounter.client.link.LinkException;
 import dev.loomcounter.client.link.ServerLink;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
  * One connection of a closed-loop run, on its own virtual thread: ask, wait for the answer, check it, ask again. It
- * blocks in every read, which parks the virtual thread and frees its carrier for the other connections.
+ * blocks in every read, which parks the virtual thread and frees its carrier for the other connections. A request not
+ * answered within {@code --timeout} ends the connection.
  */
 final class ClosedLoopConnection {
 
@@ -26,7 +28,14 @@ final class ClosedLoopConnection {
             }
             boolean measured = phases.measured(now);
             Request.Count request = settings.nextRequest(random);
-            Answer answer = link.ask(request);
+            Optional<Answer> reply = link.ask(request, settings.timeout());
+            if (reply.isEmpty()) {
+                tally.timedOut(request, measured, settings.timeout());
+                // A late reply would pass for the next request's: the connection ends here, with a reset that makes
+                // the server cancel the request's subtasks (LoadRun closes the link).
+                return;
+            }
+            Answer answer = reply.get();
             tally.record(request, answer, measured);
             if (measured) {
                 measuredSent++;

@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * How the replies of one part of a run were judged.
  *
- * @param errors every error code, with its count ({@code 0} included), in the protocol's order
+ * @param timeouts requests not answered within {@code --timeout}
+ * @param errors   every error code, with its count ({@code 0} included), in the protocol's order
  */
-record Counts(long ok, long wrong, Map<ErrorCode, Long> errors) {
+record Counts(long ok, long wrong, long timeouts, Map<ErrorCode, Long> errors) {
 
     Counts {
         errors = Collections.unmodifiableMap(new EnumMap<>(errors));
@@ -24,7 +25,12 @@ record Counts(long ok, long wrong, Map<ErrorCode, Long> errors) {
         return ok + wrong + errorReplies();
     }
 
+    /** Requests that got an outcome: a reply, or a timeout. */
+    long outcomes() {
+        return replies() + timeouts;
+    }
+
     long problems() {
-        return wrong + errorReplies();
+        return wrong + errorReplies() + timeouts;
     }
 }

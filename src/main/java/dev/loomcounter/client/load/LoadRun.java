@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.HdrHistogram.Histogram;
 
@@ -33,6 +37,8 @@ public final class LoadRun {
     private final int columns;
     /** Set by the owner before it fires the start gun; the connections read it after the gun. */
     private volatile Phases phases;
+    /** Set by Ctrl-C: the connections' threads are then interrupted, and a link lost to that is no failure. */
+    private final AtomicBoolean interrupted = new AtomicBoolean();
 
     public LoadRun(Dialer dialer, LoadSettings settings, LoadOutput output, PrintWriter out, PrintWriter err,
                    int columns) {
@@ -46,7 +52,8 @@ public final class LoadRun {
 
     /**
      * Runs the load and reports it: the summary on standard output, or with {@code --json} the JSON there and the
-     * summary on standard error. The exit code is 0 only if every request got its right answer.
+     * summary on standard error. The exit code is 0 only if every request got its right answer and every threshold
+     * held; Ctrl-C ends the run early, reports the part that ran, and exits 130.
      */
     public int run() throws InterruptedException {
         PrintWriter human = output.json() ? err : out;
@@ -56,36 +63,60 @@ public final class LoadRun {
         SplittableRandom randomRoot = settings.randomRoot();
         CountDownLatch connected = new CountDownLatch(settings.clients());
         CountDownLatch startGun = new CountDownLatch(1);
-        LatencyTimeline timeline;
+        LatencyTimeline timeline = null;
         ProgressDisplay progress = null;
-        // One scope for the whole run, one subtask (one virtual thread) per connection. The scope's join() waits for
-        // all of them; a bug in one (an unexpected exception) cancels the others and fails the run.
-        try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
-                config -> config.withName("load").withThreadFactory(Thread.ofVirtual().name("client-", 1).factory()))) {
-            for (int client = 0; client < settings.clients(); client++) {
-                // Split here, in the owner thread and in order: with --seed every connection's requests repeat,
-                // however the threads happen to be scheduled.
-                RandomGenerator random = randomRoot.split();
-                int connection = client;
-                scope.fork(() -> connection(connection, random, connected, startGun, tally));
+        Instant startedAt = Instant.now();
+        Phases run = null;
+        try (CtrlC ctrlC = CtrlC.interrupting(Thread.currentThread(), interrupted)) {
+            // One scope for the whole run, one subtask (one virtual thread) per connection. The scope's join() waits
+            // for all of them; a bug in one (an unexpected exception) cancels the others and fails the run. Ctrl-C
+            // interrupts this thread in join(); leaving the block closes the scope, and closing it interrupts every
+            // connection's thread: each one blocked in a socket read has its socket closed, so the server sees a
+            // reset and cancels that request. Cancelling the whole run takes no code of its own.
+            try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                    config -> config.withName("load")
+                            .withThreadFactory(Thread.ofVirtual().name("client-", 1).factory()))) {
+                for (int client = 0; client < settings.clients(); client++) {
+                    // Split here, in the owner thread and in order: with --seed every connection's requests repeat,
+                    // however the threads happen to be scheduled.
+                    RandomGenerator random = randomRoot.split();
+                    int connection = client;
+                    scope.fork(() -> connection(connection, random, connected, startGun, tally));
+                }
+                connected.await();
+                startedAt = Instant.now();
+                run = Phases.startingNow(settings);
+                phases = run;
+                timeline = LatencyTimeline.start(tally.latencies(), run.measuredFrom());
+                Phases started = run;
+                progress = ProgressDisplay.start(tally, () -> done(started, tally), err, columns);
+                startGun.countDown();
+                scope.join();
             }
-            connected.await();
-            Phases run = Phases.startingNow(settings);
-            phases = run;
-            timeline = LatencyTimeline.start(tally.latencies(), run.measuredFrom());
-            progress = ProgressDisplay.start(tally, () -> done(run, tally), err, columns);
-            startGun.countDown();
-            scope.join();
+        } catch (InterruptedException e) {
+            if (!interrupted.get()) {
+                throw e;
+            }
         } finally {
+            if (interrupted.get()) {
+                // The scope has closed and every connection has ended: the interrupt has done its work.
+                Thread.interrupted();
+            }
             if (progress != null) {
                 progress.stop();
             }
         }
         long finished = System.nanoTime();
-        Histogram latencies = timeline.stop();
-        LoadSummary summary = new LoadSummary(settings, dialer.address(), tally.measuredCounts(),
-                tally.warmupCounts(), tally.connectionFailures(), tally.firstProblem(),
-                Duration.ofNanos(Math.max(0, finished - phases.measuredFrom())), latencies, timeline.seconds());
+        if (interrupted.get()) {
+            human.println("interrupted (Ctrl-C): the figures below cover the part that ran");
+        }
+        Histogram latencies = timeline != null ? timeline.stop() : new Histogram(3);
+        Optional<Histogram> fromSend = settings.pacing() instanceof LoadSettings.Pacing.OpenLoop
+                ? Optional.of(tally.fromSend()) : Optional.empty();
+        Duration elapsed = run == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, finished - run.measuredFrom()));
+        LoadSummary summary = new LoadSummary(settings, dialer.address(), startedAt, interrupted.get(),
+                tally.measuredCounts(), tally.warmupCounts(), tally.connectionFailures(), tally.firstProblem(),
+                elapsed, latencies, fromSend, timeline != null ? timeline.seconds() : List.of());
         summary.print(human);
         if (output.json()) {
             out.println(summary.toJson());
@@ -95,7 +126,8 @@ public final class LoadRun {
                 settings.describe() + " to " + dialer.address(), file));
         out.flush();
         err.flush();
-        return summary.clean() && written ? ExitCode.OK : ExitCode.FAILED;
+        int exitCode = summary.exitCode();
+        return written || exitCode == ExitCode.INTERRUPTED ? exitCode : ExitCode.FAILED;
     }
 
     /**
@@ -115,7 +147,7 @@ public final class LoadRun {
         }
         try (link) {
             startGun.await();
-            Phases run = phases;
+            Phases run = phases.withQuota(settings.quota(connection));
             switch (settings.pacing()) {
                 case LoadSettings.Pacing.ClosedLoop() ->
                         ClosedLoopConnection.run(link, random, settings, run, tally);
@@ -124,7 +156,9 @@ public final class LoadRun {
                                 new Schedule(run.start(), settings.clients(), perSecond), run, tally).run();
             }
         } catch (LinkException e) {
-            tally.connectionFailed(e);
+            if (!interrupted.get()) {
+                tally.connectionFailed(e);
+            }
         }
         return null;
     }
@@ -143,7 +177,7 @@ public final class LoadRun {
     }
 
     /** Writes the file if one was asked for; a failure is one line on standard error, and fails the run. */
-    private boolean write(java.util.Optional<Path> file, FileWriter writer) {
+    private boolean write(Optional<Path> file, FileWriter writer) {
         if (file.isEmpty()) {
             return true;
         }

@@ -3,6 +3,7 @@ package dev.loomcounter.client.load;
 import dev.loomcounter.protocol.Request;
 import dev.loomcounter.settings.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
@@ -10,12 +11,14 @@ import java.util.random.RandomGenerator;
 
 /**
  * What the load client does: {@code clients} connections at once, until the {@code limit}, paced by {@code pacing},
- * after a {@code warmup} whose requests are checked but not measured.
+ * after a {@code warmup} whose requests are checked but not measured; and how its result is judged.
  *
- * @param seed makes the requests repeatable; empty for fresh ones
+ * @param seed       makes the requests repeatable; empty for fresh ones
+ * @param timeout    a request not answered within this long, counted from its send, is a failed request
+ * @param thresholds limits the measured part must keep, checked at the end
  */
 public record LoadSettings(int clients, Limit limit, Pacing pacing, Duration warmup, IncrementRange increments,
-                           OptionalLong seed) {
+                           OptionalLong seed, Duration timeout, List<Threshold> thresholds) {
 
     /** Open loop: at most a million requests a second, far beyond what one client process can send. */
     public static final double MAX_RATE = 1_000_000;
@@ -24,6 +27,13 @@ public record LoadSettings(int clients, Limit limit, Pacing pacing, Duration war
     public sealed interface Limit {
         /** After this many measured requests on each connection. */
         record Requests(int perConnection) implements Limit {
+        }
+
+        /**
+         * After this many measured requests in all, dealt out evenly: a connection sends {@code total / clients},
+         * the first {@code total % clients} connections one more.
+         */
+        record Total(long total) implements Limit {
         }
 
         /** After this long, counted from the end of the warm-up. */
@@ -54,12 +64,16 @@ public record LoadSettings(int clients, Limit limit, Pacing pacing, Duration war
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(increments, "increments");
         Objects.requireNonNull(seed, "seed");
+        Objects.requireNonNull(timeout, "timeout");
+        thresholds = List.copyOf(thresholds);
         if (clients < 1) {
             throw new IllegalArgumentException("--clients must be 1 or more, got " + clients);
         }
         switch (limit) {
             case Limit.Requests(int perConnection) when perConnection < 1 ->
                     throw new IllegalArgumentException("--requests must be 1 or more, got " + perConnection);
+            case Limit.Total(long total) when total < 1 ->
+                    throw new IllegalArgumentException("--total must be 1 or more, got " + total);
             case Limit.Time(Duration length) when length.isZero() || length.isNegative() ->
                     throw new IllegalArgumentException("--duration must be longer than 0, got "
                             + Durations.format(length));
@@ -73,12 +87,33 @@ public record LoadSettings(int clients, Limit limit, Pacing pacing, Duration war
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("--warmup must be 0 or longer, got " + warmup);
         }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("--timeout must be longer than 0, got " + Durations.format(timeout));
+        }
+    }
+
+    /** Whether an {@code errors} threshold says how many failed requests the run may have. */
+    boolean toleratesErrors() {
+        return thresholds.stream().anyMatch(threshold -> threshold.statistic() instanceof Threshold.Statistic.ErrorRate);
+    }
+
+    /** The measured requests connection {@code connection} sends; {@link Integer#MAX_VALUE} for a timed run. */
+    int quota(int connection) {
+        return switch (limit) {
+            case Limit.Requests(int perConnection) -> perConnection;
+            case Limit.Total(long total) ->
+                    (int) Math.min(Integer.MAX_VALUE, total / clients + (connection < total % clients ? 1 : 0));
+            case Limit.Time(Duration length) -> Integer.MAX_VALUE;
+        };
     }
 
     /** The measured requests a run makes in all, if it is limited by count. */
     OptionalLong expectedReplies() {
-        return limit instanceof Limit.Requests(int perConnection)
-                ? OptionalLong.of((long) clients * perConnection) : OptionalLong.empty();
+        return switch (limit) {
+            case Limit.Requests(int perConnection) -> OptionalLong.of((long) clients * perConnection);
+            case Limit.Total(long total) -> OptionalLong.of(total);
+            case Limit.Time(Duration length) -> OptionalLong.empty();
+        };
     }
 
     /** The root of every connection's random stream; each connection gets its own {@code split()}. */
@@ -103,6 +138,7 @@ public record LoadSettings(int clients, Limit limit, Pacing pacing, Duration war
         String size = switch (limit) {
             case Limit.Requests(int perConnection) -> String.format("%,d connections x %,d requests", clients,
                     perConnection);
+            case Limit.Total(long total) -> String.format("%,d connections, %,d requests in all", clients, total);
             case Limit.Time(Duration length) -> String.format("%,d connections for %s", clients,
                     Durations.format(length));
         };

@@ -5,10 +5,13 @@ import dev.loomcounter.client.link.LinkException;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
+import dev.loomcounter.settings.Durations;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -22,6 +25,7 @@ final class LoadTally {
     private static final class Judged {
         private final LongAdder ok = new LongAdder();
         private final LongAdder wrong = new LongAdder();
+        private final LongAdder timeouts = new LongAdder();
         private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
 
         Judged() {
@@ -34,7 +38,7 @@ final class LoadTally {
         Counts counts() {
             Map<ErrorCode, Long> errorCounts = new EnumMap<>(ErrorCode.class);
             errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
-            return new Counts(ok.sum(), wrong.sum(), errorCounts);
+            return new Counts(ok.sum(), wrong.sum(), timeouts.sum(), errorCounts);
         }
     }
 
@@ -45,6 +49,8 @@ final class LoadTally {
     private final AtomicReference<String> firstProblem = new AtomicReference<>();
     /** Nanoseconds, three significant digits (0.1% error), any range: the histogram grows as it needs. */
     private final Recorder latencies = new Recorder(3);
+    /** In an open-loop run, each reply's latency from its send rather than its due time: wrk2's "uncorrected". */
+    private final Recorder fromSend = new Recorder(3);
 
     /**
      * Counts one answer; its latency ({@link Answer#roundTripNanos()}) goes into the histogram only if it was
@@ -69,6 +75,18 @@ final class LoadTally {
         }
     }
 
+    /** An open-loop reply's latency from its actual send; {@link #record} has its latency from the due time. */
+    void recordFromSend(long nanos) {
+        fromSend.recordValue(Math.max(0, nanos));
+    }
+
+    /** Counts a request that got no reply within {@code timeout}; it has no latency to record. */
+    void timedOut(Request.Count request, boolean measure, Duration timeout) {
+        (measure ? measured : warmup).timeouts.increment();
+        noteProblem("sent '" + request.start() + " " + request.increments() + "', no reply within "
+                + Durations.format(timeout));
+    }
+
     void connectionFailed(LinkException e) {
         connectionFailures.increment();
         noteProblem(e.getMessage());
@@ -77,6 +95,11 @@ final class LoadTally {
     /** The recorder the latency timeline samples, once a second. */
     Recorder latencies() {
         return latencies;
+    }
+
+    /** Every latency from the send recorded so far, once, at the end of an open-loop run. */
+    Histogram fromSend() {
+        return fromSend.getIntervalHistogram();
     }
 
     /** Replies so far, warm-up included, right or wrong: for the progress display. */

@@ -6,6 +6,7 @@ import dev.loomcounter.client.link.ServerLink;
 import dev.loomcounter.protocol.Reply;
 import dev.loomcounter.protocol.Request;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.StructuredTaskScope;
@@ -22,16 +23,16 @@ import java.util.random.RandomGenerator;
  */
 final class OpenLoopConnection {
 
-    /** A request on its way: what was asked, when it was due, and whether it is measured or warm-up. */
-    private record Sent(Request.Count request, long dueNanos, boolean measured) {
+    /** A request on its way: what was asked, when it was due and when it went, whether it is measured or warm-up. */
+    private record Sent(Request.Count request, long dueNanos, long sentNanos, boolean measured) {
     }
 
     /** After the last request: the reader has read everything once it takes this. */
-    private static final Sent END = new Sent(new Request.Count(0, 0), 0, false);
+    private static final Sent END = new Sent(new Request.Count(0, 0), 0, 0, false);
 
     /** How each side of the connection ended. */
     private enum Outcome {
-        ALL_SENT, ALL_ANSWERED, SERVER_CLOSED
+        ALL_SENT, ALL_ANSWERED, SERVER_CLOSED, TIMED_OUT
     }
 
     private final ServerLink link;
@@ -57,6 +58,7 @@ final class OpenLoopConnection {
 
     /** Sends and reads until every request is answered, then says STOP; or until the server or the link ends it. */
     void run() throws LinkException, InterruptedException {
+        boolean timedOut;
         // The connection is over when the reader is done (every reply read, or the server closed the connection) or
         // either side failed; the sender finishing first only means the last request is out. allUntil cancels the
         // scope at that moment, which interrupts a sender still waiting for its next due time.
@@ -78,6 +80,16 @@ final class OpenLoopConnection {
             if (reader.state() == Subtask.State.SUCCESS && reader.get() == Outcome.ALL_ANSWERED) {
                 link.stop();
             }
+            timedOut = reader.state() == Subtask.State.SUCCESS && reader.get() == Outcome.TIMED_OUT;
+        }
+        if (timedOut) {
+            // The scope is closed, so the sender has stopped: what it sent after the request that timed out is lost
+            // with the connection, which LoadRun now closes with a reset.
+            for (Sent lost : inFlight) {
+                if (lost != END) {
+                    tally.timedOut(lost.request(), lost.measured(), settings.timeout());
+                }
+            }
         }
     }
 
@@ -96,7 +108,7 @@ final class OpenLoopConnection {
             Request.Count request = settings.nextRequest(random);
             boolean measured = phases.measured(due);
             // Queued before it is sent: its reply cannot come before the reader can match it.
-            inFlight.put(new Sent(request, due, measured));
+            inFlight.put(new Sent(request, due, System.nanoTime(), measured));
             link.send(request);
             if (measured) {
                 measuredSent++;
@@ -112,9 +124,19 @@ final class OpenLoopConnection {
             if (sent == END) {
                 return Outcome.ALL_ANSWERED;
             }
-            Reply reply = link.receive();
-            Answer answer = Answer.judge(sent.request(), reply, System.nanoTime() - sent.dueNanos());
+            // The timeout counts from the send, as in closed loop; the latency from the due time.
+            Optional<Reply> reply = link.receiveBy(sent.sentNanos() + settings.timeout().toNanos());
+            if (reply.isEmpty()) {
+                // The requests sent after it are still in the queue: run() counts them once the sender has stopped.
+                tally.timedOut(sent.request(), sent.measured(), settings.timeout());
+                return Outcome.TIMED_OUT;
+            }
+            long now = System.nanoTime();
+            Answer answer = Answer.judge(sent.request(), reply.get(), now - sent.dueNanos());
             tally.record(sent.request(), answer, sent.measured());
+            if (sent.measured()) {
+                tally.recordFromSend(now - sent.sentNanos());
+            }
             if (answer instanceof Answer.Refused(Reply.Error error, long latency)
                     && !error.code().connectionStaysOpen()) {
                 return Outcome.SERVER_CLOSED;

@@ -10,18 +10,22 @@ import java.time.Duration;
  * @param measuredFrom        the end of the warm-up; a request due (or sent) from then on is measured
  * @param end                 no request is sent at or after this; {@link Long#MAX_VALUE} for a run limited by count
  * @param measuredPerConnection measured requests on each connection; {@link Integer#MAX_VALUE} for a timed run
+ *                              (a run of so many requests in all deals them out: {@link #withQuota})
  */
 record Phases(long start, long measuredFrom, long end, int measuredPerConnection) {
 
+    /** The phases of the run, for its first connection; each connection takes its own {@link #withQuota}. */
     static Phases startingNow(LoadSettings settings) {
         long start = System.nanoTime();
         long measuredFrom = start + settings.warmup().toNanos();
-        return switch (settings.limit()) {
-            case LoadSettings.Limit.Requests(int perConnection) ->
-                    new Phases(start, measuredFrom, Long.MAX_VALUE, perConnection);
-            case LoadSettings.Limit.Time(Duration length) ->
-                    new Phases(start, measuredFrom, measuredFrom + length.toNanos(), Integer.MAX_VALUE);
-        };
+        long end = settings.limit() instanceof LoadSettings.Limit.Time(Duration length)
+                ? measuredFrom + length.toNanos() : Long.MAX_VALUE;
+        return new Phases(start, measuredFrom, end, settings.quota(0));
+    }
+
+    /** The same phases for one connection, which sends {@code quota} measured requests. */
+    Phases withQuota(int quota) {
+        return new Phases(start, measuredFrom, end, quota);
     }
 
     boolean measured(long due) {
