@@ -2,6 +2,7 @@ package dev.loomcounter.live;
 
 import dev.loomcounter.counting.Watcher;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +24,9 @@ import java.util.concurrent.ThreadFactory;
  * Nothing is done on the forked thread itself, and nothing per thread is added to its stack.
  */
 public final class ThreadTree {
+
+    /** Room for the threads of a request of up to this many increments, before a scope's array grows. */
+    private static final int FIRST_CAPACITY = 16;
 
     /** The tree of a recorder that nothing watches: it records nothing, and its scopes cost nothing. */
     static final ThreadTree NONE = new ThreadTree(false);
@@ -120,9 +124,13 @@ public final class ThreadTree {
         private final Thread owner;
         private final long order;
         private final ThreadFactory factory;
-        /** Guarded by itself. Pruned of finished threads whenever it doubles, so a long-lived scope stays small. */
-        private final List<Thread> threads = new ArrayList<>(1);
-        private int pruneAt = 16;
+        /**
+         * The threads it forked, in {@code threads[0, count)}; guarded by this scope's monitor. An array made at the
+         * first fork, doubled when full unless dropping the threads that have ended makes room: a request's scope
+         * allocates one array, and a long-lived scope (the server's) stays as small as the threads it still runs.
+         */
+        private Thread[] threads;
+        private int count;
 
         private Scope(Branch branch, String name, Thread owner, long order, ThreadFactory factory) {
             this.branch = branch;
@@ -137,15 +145,31 @@ public final class ThreadTree {
         public Thread newThread(Runnable task) {
             Thread thread = factory.newThread(task);
             if (recording && thread != null) {
-                synchronized (threads) {
-                    if (threads.size() >= pruneAt) {
-                        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
-                        pruneAt = Math.max(16, 2 * threads.size());
+                synchronized (this) {
+                    if (threads == null) {
+                        threads = new Thread[FIRST_CAPACITY];
+                    } else if (count == threads.length) {
+                        makeRoom();
                     }
-                    threads.add(thread);
+                    threads[count++] = thread;
                 }
             }
             return thread;
+        }
+
+        /** Drops the threads that have ended; doubles the array if that frees less than half of it. */
+        private void makeRoom() {
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                if (threads[i].getState() != Thread.State.TERMINATED) {
+                    threads[kept++] = threads[i];
+                }
+            }
+            Arrays.fill(threads, kept, count, null);
+            count = kept;
+            if (kept > threads.length / 2) {
+                threads = Arrays.copyOf(threads, 2 * threads.length);
+            }
         }
 
         String name() {
@@ -160,18 +184,20 @@ public final class ThreadTree {
             return order;
         }
 
-        /** Threads it holds on to now, ended ones included until the next pruning: for tests. */
-        int recorded() {
-            synchronized (threads) {
-                return threads.size();
-            }
+        /** Threads it holds on to now, ended ones included until it next makes room: for tests. */
+        synchronized int recorded() {
+            return count;
         }
 
         /** Its threads that have started and not yet ended. */
-        List<Thread> alive() {
-            synchronized (threads) {
-                return threads.stream().filter(Thread::isAlive).toList();
+        synchronized List<Thread> alive() {
+            List<Thread> alive = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                if (threads[i].isAlive()) {
+                    alive.add(threads[i]);
+                }
             }
+            return alive;
         }
 
         /** Called once the scope has closed: every thread it forked has ended. */
