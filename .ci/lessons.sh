@@ -191,7 +191,7 @@ check_original() {
   eval "${lines[5]}"
   [[ $answers == '12 12 8 ' ]] || fail "lesson 0.5's lines were answered '$answers', not 12, 12 and 8"
   local waited=0
-  until grep -q 'conn-1 closed: client finished sending after 3 requests' "$LOG"; do
+  until grep -q 'closed: client finished sending after 3 requests' "$LOG"; do
     ((waited++ < 300)) || { cat "$LOG" >&2; fail "no orderly close after lesson 0.5's lines"; }
     sleep 0.1
   done
