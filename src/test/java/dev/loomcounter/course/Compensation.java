@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class Compensation {
                 out.write(i); // unbuffered: one write(2) each, on this virtual thread's carrier
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -91,7 +92,7 @@ public final class Compensation {
             try (InputStream in = cat.getInputStream()) {
                 in.read(); // blocks in the operating system until cat's input is closed
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         Thread spinner = Thread.ofVirtual().name("spinner").start(() -> {

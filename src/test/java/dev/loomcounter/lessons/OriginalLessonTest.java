@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loomcounter.testing.ServerProcess;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -53,7 +54,7 @@ class OriginalLessonTest {
         }
     }
 
-    private static void send(OutputStream out, String text) throws java.io.IOException {
+    private static void send(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
