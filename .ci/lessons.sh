@@ -2,8 +2,8 @@
 # Runs the lessons' server commands as docs/lessons.md writes them: through the Maven wrapper, JDK_JAVA_OPTIONS
 # included, which the JUnit tests (they start the server's JVM directly) cannot check. For each distinct server
 # command (without its `| tee server.log`): start it on a free port, ask `0 0`, say STOP, send the server SIGINT as
-# lesson 5's Ctrl-C does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, and lesson 4's curl/pgrep/ps/jcmd/grep
-# lines, run verbatim. Then every course example's command (`exec:exec@course`), as written. Needs bash (for
+# lesson 5's Ctrl-C does, and expect an orderly stop. Besides: lesson 2's one-carrier claim, lesson 4's curl/pgrep/ps/jcmd/grep
+# lines and lesson 0.5's /dev/tcp lines, run verbatim. Then every course example's command (`exec:exec@course`), as written. Needs bash (for
 # /dev/tcp), pgrep and ps; no standard input, no terminal. About 80 s on 2 cores for the servers, a few minutes more
 # for the examples (one of them forks 100,000 threads four times).
 set -euo pipefail
@@ -168,6 +168,35 @@ check_thread_dump() {
   exec 3>&-
 }
 
+# Lesson 0.5: its bash lines, as written, against the plain server: a request in two pieces a second apart, then two
+# requests in one write, then a close without STOP, which the server logs as the client having finished sending.
+check_original() {
+  local lines=(
+    'exec 3<>/dev/tcp/127.0.0.1/7007'
+    "printf '2 1' >&3; sleep 1; printf '0\\n' >&3"
+    'head -n 1 <&3'
+    "printf '2 10\\n5 3\\n' >&3"
+    'head -n 2 <&3'
+    'exec 3>&-'
+  )
+  local line answers=""
+  for line in "${lines[@]}"; do
+    require_line "$line"
+  done
+  eval "${lines[0]/7007/$PORT}"
+  eval "${lines[1]}"
+  answers+=$(eval "${lines[2]}")
+  eval "${lines[3]}"
+  answers+=" "$(eval "${lines[4]}" | tr '\n' ' ')
+  eval "${lines[5]}"
+  [[ $answers == '12 12 8 ' ]] || fail "lesson 0.5's lines were answered '$answers', not 12, 12 and 8"
+  local waited=0
+  until grep -q 'closed: client finished sending after 3 requests' "$LOG"; do
+    ((waited++ < 300)) || { cat "$LOG" >&2; fail "no orderly close after lesson 0.5's lines"; }
+    sleep 0.1
+  done
+}
+
 # One lesson's server command, checked from start to stop.
 check_command() {
   local command=$1
@@ -177,6 +206,9 @@ check_command() {
   fi
   if [[ $command == *'--unit-millis 60000'* ]]; then
     check_thread_dump
+  fi
+  if [[ $command == './mvnw -q compile exec:exec@server' ]]; then
+    check_original
   fi
   check_and_stop "$command"
   echo "ok: $command"

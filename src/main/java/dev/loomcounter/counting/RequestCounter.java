@@ -160,7 +160,7 @@ public final class RequestCounter implements AutoCloseable {
             return new Outcome.Failed(e.getCause());
         } finally {
             // The scope is closed before catch and finally run, and close() waits until every subtask has stopped
-            // (a subtask that finishes after the cancellation is ignored: its outcome never reaches the joiner).
+            // (a subtask that finishes after the cancellation has its outcome dropped; the joiner decided once).
             // No thread of this request is left, so its permits are free again.
             budget.release(subtasks);
         }

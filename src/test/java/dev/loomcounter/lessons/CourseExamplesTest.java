@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The course's examples (lessons 0, 11 to 14), each run as its lesson runs it: its {@code main}, in a JVM of its own,
+ * The course's examples (lessons 0, 0.5, 2, 11 to 14), each run as its lesson runs it: its {@code main}, in a JVM of its own,
  * with the test class path. Each must end with exit code 0 and print the lines its lesson shows, matched loosely
  * where times and sizes vary.
  */
@@ -72,7 +72,36 @@ class CourseExamplesTest {
                     " +StructuredTaskScope: +0 still running after the request ended",
                     " +ExecutorService: +100 still running after the request ended",
                     " +CompletableFuture: +100 still running after the request ended",
-                    "1,000 tasks, a semaphore of 10 permits: at most 10 inside at once"));
+                    "1,000 tasks, a semaphore of 10 permits: at most 10 inside at once"),
+            "LostUpdates", List.of(
+                    "10,000 virtual threads, 1,000 increments each, 10,000,000 expected:",
+                    // The plain field's count varies, and may even be exact: it is shown, not asserted.
+                    "  plain field, num = num \\+ 1:  [\\d,]+",
+                    "  AtomicLong.incrementAndGet:  10,000,000",
+                    "  subtasks return their parts: 10,000,000"),
+            "Compensation", List.of(
+                    "parallelism 1; 2,000 FileOutputStream writes from a virtual thread: pool size 1",
+                    "a line printed by a virtual thread \\(VirtualThread\\[#\\d+]/runnable@ForkJoinPool-1-worker-1\\)",
+                    "after it: pool size 2",
+                    "a reader blocked in a child process's pipe, beside a spinner: pool size 2, mounted 1",
+                    "  reader:  VirtualThread\\[#\\d+,reader]/runnable@ForkJoinPool-1-worker-\\d",
+                    "  spinner: VirtualThread\\[#\\d+,spinner]/runnable@ForkJoinPool-1-worker-\\d"),
+            "VirtualThreadFacts", List.of(
+                    "daemon: true; priority: 5, and 5 after setPriority\\(MAX_PRIORITY\\)",
+                    "thread group: VirtualThreads; in Thread.getAllStackTraces\\(\\): false",
+                    "inheritable thread local, inherited: alice; with inheritInheritableThreadLocals\\(false\\): null",
+                    "newThreadPerTaskExecutor, a factory of named virtual threads: \\[worker-1, worker-2, worker-3]",
+                    "-Djdk.traceVirtualThreadLocals: a virtual thread's ThreadLocal.set printed "
+                            + "VirtualThread\\[#\\d+,traced]/runnable@ForkJoinPool-1-worker-\\d+ and \\d+ frames, from "
+                            + "dev.loomcounter.course.VirtualThreadFacts.lambda\\$setAThreadLocal\\$0",
+                    "platform thread limits: pid_max \\d+, threads-max \\d+, pids.max .*",
+                    "10,000 platform threads of 100 ms each, in one scope: done in [\\d,]+ ms, at most [\\d,]+ alive "
+                            + "at once"),
+            "LateOutcomes", List.of(
+                    "50 scopes of 200 subtasks released at once, each cancelled by its first success:",
+                    "  onComplete calls after the joiner had asked to cancel: [\\d,]+",
+                    "  of them, calls that found the scope already cancelled: [\\d,]+",
+                    "  decisions taken \\(one compare-and-set per scope\\): 50"));
 
     /** {@code ./mvnw -q test-compile exec:exec@course -Dexample=Name}, as the lessons write it. */
     private static final Pattern COMMAND =

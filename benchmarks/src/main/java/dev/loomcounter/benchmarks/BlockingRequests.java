@@ -30,11 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * sleeper is a whole operating-system thread: the sleeps still overlap, but creating N kernel threads one after
  * the other adds N times tens of microseconds, and at 10,000 subtasks that costs more than the sleep itself.
  *
- * <p><b>Why platform threads stop at 10,000.</b> 100,000 live platform threads need 100,000 kernel threads at once.
- * Linux numbers threads like processes, and this machine allows 32,768 ids in all ({@code /proc/sys/kernel/pid_max}),
- * shared with every other process; a container usually caps it lower still. The JVM would fail with
- * {@code OutOfMemoryError: unable to create native thread}, taking the benchmark and possibly its neighbours with
- * it. Not being able to run that case at all is the result. JMH crosses every {@code @Param} with every other, so
+ * <p><b>Why platform threads stop at 10,000.</b> Not for lack of thread ids: {@code /proc/sys/kernel/pid_max}, {@code
+ * threads-max} and a container's {@code pids.max} bound the threads alive at once, and the subtasks of one request are
+ * not all alive at once. The owner creates them one after the other, and each ends 100 ms after it starts, so only
+ * those created in the last 100 ms or so are alive: the course's {@code VirtualThreadFacts} forked 10,000 platform
+ * subtasks of 100 ms in one scope with at most 388 to 661 alive, and 40,000 in 18.8 s with at most 590 (a machine
+ * shared with other builds). What stops the case is time: creating the threads one by one is the whole cost, already
+ * 1.5 s a request at 10,000, and 100,000 took 58 s in one run (at most 621 alive): every iteration of the full pass
+ * would spend about a minute a request showing the same thing again. JMH crosses every {@code @Param} with every other, so
  * the two kinds are two benchmark methods, each with its own list of sizes.
  *
  * <p><b>What is measured.</b> {@link RequestCounter#count} with sleep work of one unit per subtask, as the

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * quorum.
  *
  * <p>Written to JDK 25's contract: {@code onComplete} runs in the completing subtask's own thread, many at once, and
- * only ever sees {@code SUCCESS} or {@code FAILED}; a subtask that completes after the scope was cancelled never
- * reaches it. So the tally is concurrent, and the first value to reach the quorum is kept with a compare-and-set.
+ * only ever sees {@code SUCCESS} or {@code FAILED}. It may still be called after this joiner returned {@code true},
+ * even after the scope was cancelled: a subtask checks for cancellation and then calls it, with nothing between the
+ * two (the course's {@code LateOutcomes} counts such calls). So the tally is concurrent, and the decision is taken
+ * once: the first value to reach the quorum is kept with a compare-and-set, and later calls cannot change it.
  *
  * @param <T> the subtasks' result type; values are compared with {@code equals}
  */
