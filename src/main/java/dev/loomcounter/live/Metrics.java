@@ -25,8 +25,8 @@ final class Metrics implements MultiCollector {
     private static final String TOTAL = "_total";
 
     /**
-     * A number read when asked: values the server keeps anyway (running subtasks, the scheduler's pool). A name
-     * ending in {@code _total} is a counter.
+     * A number read when asked: values the server keeps anyway (running subtasks, the live view's own counts).
+     * A name ending in {@code _total} is a counter.
      */
     record Gauge(String name, String help, LongSupplier value) {
     }

@@ -24,7 +24,7 @@ final class PinnedThreads implements MultiCollector, AutoCloseable {
     private static final String PINNED = "jdk.VirtualThreadPinned";
     private static final String SUBMIT_FAILED = "jdk.VirtualThreadSubmitFailed";
     /** JFR's own default for this event, and Micrometer's: a shorter pin is not worth an event. */
-    static final Duration THRESHOLD = Duration.ofMillis(20);
+    private static final Duration THRESHOLD = Duration.ofMillis(20);
 
     private final LongAdder pins = new LongAdder();
     private final LongAdder pinnedNanos = new LongAdder();
@@ -37,7 +37,7 @@ final class PinnedThreads implements MultiCollector, AutoCloseable {
      * virtual thread waiting for this monitor unmounts like any other (JEP 491), and the first scrape holds it
      * only while JFR starts.
      */
-    synchronized void start() {
+    private synchronized void start() {
         if (stream != null || closed) {
             return;
         }
