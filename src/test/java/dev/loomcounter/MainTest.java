@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The command line as people expect of a picocli tool: help, version, exit codes, short flags, clear errors. */
 class MainTest {
 
-    /** The project's own version in pom.xml: the first {@code <version>} after its artifactId. */
+    /** The project's version, in .mvn/parent/pom.xml: the first {@code <version>} after its artifactId. */
     private static final Pattern POM_VERSION =
-            Pattern.compile("<artifactId>loom-counter</artifactId>\\s*<version>([^<]+)</version>");
+            Pattern.compile("<artifactId>loom-counter-parent</artifactId>\\s*<version>([^<]+)</version>");
 
     @Test
     void rootHelpShowsEachCommandInAWholeSentence() {
@@ -42,8 +42,8 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"--version", "-V"})
     void versionIsThePomVersion(String flag) throws IOException {
-        Matcher pom = POM_VERSION.matcher(Files.readString(Path.of("pom.xml")));
-        assertThat(pom.find()).as("the project's version in pom.xml").isTrue();
+        Matcher pom = POM_VERSION.matcher(Files.readString(Path.of(".mvn/parent/pom.xml")));
+        assertThat(pom.find()).as("the project's version in .mvn/parent/pom.xml").isTrue();
 
         Cli.Run version = Cli.run(flag);
 

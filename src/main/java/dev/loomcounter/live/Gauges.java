@@ -1,15 +1,21 @@
 package dev.loomcounter.live;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import jdk.management.VirtualThreadSchedulerMXBean;
 
 /**
  * The numbers at the top of the page, measured over the last second: requests per second, p50 and p99 latency,
- * and every gauge of {@code /metrics}. Used by the one thread that sends batches, so it keeps its state unguarded.
+ * the server's own gauges of {@code /metrics}, and the virtual-thread scheduler's. Used by the one thread that sends
+ * batches, so it keeps its state unguarded.
  */
 final class Gauges {
 
     private static final long WINDOW_NANOS = 1_000_000_000L;
+    /** The scheduler's own view of itself (JDK 24 and later), the same figures as {@code jvm_threads_virtual_*}. */
+    private static final VirtualThreadSchedulerMXBean SCHEDULER =
+            ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
 
     private final Metrics metrics;
     private final String carrierPrefix;
@@ -55,6 +61,10 @@ final class Gauges {
         for (Metrics.Gauge gauge : metrics.gauges()) {
             field(json, gauge.name(), gauge.value().getAsLong());
         }
+        field(json, "schedulerParallelism", SCHEDULER.getParallelism());
+        field(json, "schedulerPoolSize", SCHEDULER.getPoolSize());
+        field(json, "schedulerMounted", SCHEDULER.getMountedVirtualThreadCount());
+        field(json, "schedulerQueued", SCHEDULER.getQueuedVirtualThreadCount());
         json.setLength(json.length() - 1);
         json.append("},\"lanes\":[");
         for (String lane : lanes) {

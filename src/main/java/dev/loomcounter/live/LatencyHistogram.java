@@ -1,6 +1,7 @@
 package dev.loomcounter.live;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -84,12 +85,13 @@ final class LatencyHistogram {
         return BOUNDS[BOUNDS.length - 1];
     }
 
-    /** Prometheus's {@code le} label of bucket {@code i}: a plain decimal, {@code +Inf} for the last. */
-    static String label(int i) {
-        return i == BOUNDS.length ? "+Inf" : BigDecimal.valueOf(BOUNDS[i]).stripTrailingZeros().toPlainString();
-    }
-
-    static int buckets() {
-        return BOUNDS.length + 1;
+    /**
+     * The buckets' upper bounds in seconds, {@code +Inf} last: the {@code le} labels of Prometheus's histogram type,
+     * one for each entry of {@link #counts()}.
+     */
+    static double[] upperBounds() {
+        double[] bounds = Arrays.copyOf(BOUNDS, BOUNDS.length + 1);
+        bounds[BOUNDS.length] = Double.POSITIVE_INFINITY;
+        return bounds;
     }
 }

@@ -11,7 +11,6 @@ import dev.loomcounter.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import jdk.management.VirtualThreadSchedulerMXBean;
 
 /**
  * The live view's web server: the page, its event stream, the metrics and the thread dump, read-only.
@@ -47,7 +45,6 @@ public final class LiveServer implements AutoCloseable {
             "svg", "image/svg+xml");
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String JSON = "application/json; charset=utf-8";
-    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
     /**
      * On every response, the files included: a page served by a restarted server of another version is never
@@ -68,6 +65,7 @@ public final class LiveServer implements AutoCloseable {
     private final Recorder recorder;
     private final Broadcast broadcast;
     private final ThreadDump threadDump;
+    private final MetricsEndpoint metrics;
     private final Map<String, byte[]> files;
     /** Set once, by {@link #start}, before anything else reads it. */
     private WebServer web;
@@ -76,6 +74,7 @@ public final class LiveServer implements AutoCloseable {
         this.recorder = recorder;
         this.broadcast = new Broadcast(recorder, carrierPrefix, limits.maxSubscribers());
         this.threadDump = new ThreadDump(recorder.threads(), carrierPrefix);
+        this.metrics = new MetricsEndpoint(recorder.metrics());
         this.files = files;
     }
 
@@ -133,18 +132,8 @@ public final class LiveServer implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** The virtual-thread scheduler's own view of itself (JDK 24 and later), and the view's own counts. */
+    /** The view's own counts; the scheduler's gauges are among the JVM's ({@link StandardFamilies}). */
     private void gauges(WebServer web) {
-        VirtualThreadSchedulerMXBean scheduler = ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
-        recorder.gauge("jdk_virtual_thread_scheduler_parallelism",
-                "Carriers the scheduler aims to keep busy (as many as cores).", scheduler::getParallelism);
-        recorder.gauge("jdk_virtual_thread_scheduler_pool_size",
-                "Carrier threads that exist now, busy or idle.", scheduler::getPoolSize);
-        recorder.gauge("jdk_virtual_thread_scheduler_mounted",
-                "Virtual threads mounted on a carrier now (an estimate).", scheduler::getMountedVirtualThreadCount);
-        recorder.gauge("jdk_virtual_thread_scheduler_queued",
-                "Virtual threads ready to run and waiting for a carrier (an estimate).",
-                scheduler::getQueuedVirtualThreadCount);
         recorder.gauge("loomcounter_live_events_dropped_total",
                 "Events the live view dropped because more came than it sends (ten thousand a second).",
                 recorder::eventsDropped);
@@ -187,7 +176,7 @@ public final class LiveServer implements AutoCloseable {
         }
         switch (request.path()) {
             case "/events" -> stream(exchange);
-            case "/metrics" -> exchange.send(Status.OK, PROMETHEUS, utf8(recorder.metrics().prometheus()), NO_STORE);
+            case "/metrics" -> exchange.send(Status.OK, metrics.contentType(), metrics.scrape(), NO_STORE);
             case "/threads" -> {
                 // A dump walks every thread's stack: a HEAD, which wants the head alone, does not get one taken.
                 if (request.isHead()) {
@@ -290,10 +279,14 @@ public final class LiveServer implements AutoCloseable {
         return Map.copyOf(bytes);
     }
 
-    /** Ends every open page's stream, then stops serving; returns when every connection has finished. */
+    /**
+     * Ends every open page's stream, then stops serving; returns when every connection has finished. The pinning
+     * stream closes last, after the scrape that may have started it.
+     */
     @Override
     public void close() {
         broadcast.close();
         web.close();
+        metrics.close();
     }
 }

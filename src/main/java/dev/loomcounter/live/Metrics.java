@@ -1,7 +1,16 @@
 package dev.loomcounter.live;
 
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -9,13 +18,15 @@ import java.util.function.LongSupplier;
 
 /**
  * The server's counters and its latency histogram, kept whether or not anyone watches (a few adds per connection
- * and per request, none per subtask), written out in the Prometheus text format.
+ * and per request, none per subtask), and handed to {@code /metrics} as Prometheus families when it is scraped.
  */
-final class Metrics {
+final class Metrics implements MultiCollector {
+
+    private static final String TOTAL = "_total";
 
     /**
-     * A number read when asked: values the server keeps anyway (running subtasks, the scheduler's pool). A name
-     * ending in {@code _total} is a counter.
+     * A number read when asked: values the server keeps anyway (running subtasks, the live view's own counts).
+     * A name ending in {@code _total} is a counter.
      */
     record Gauge(String name, String help, LongSupplier value) {
     }
@@ -72,41 +83,49 @@ final class Metrics {
         return latency.counts();
     }
 
-    /** Everything, in the Prometheus text exposition format (version 0.0.4). */
-    String prometheus() {
-        StringBuilder out = new StringBuilder(4_096);
-        header(out, "loomcounter_connections_opened_total", "Connections accepted since the start.", "counter");
-        out.append("loomcounter_connections_opened_total ").append(connectionsOpened.sum()).append('\n');
-        header(out, "loomcounter_connections_open", "Connections being served now.", "gauge");
-        out.append("loomcounter_connections_open ").append(connectionsOpen.get()).append('\n');
-        header(out, "loomcounter_requests_total", "Counting requests ended, by how their scope ended.", "counter");
+    /**
+     * The server's own families as they are at this moment, for the Prometheus client's registry and writer: the
+     * counters stay this class's own adders (the page reads them too), and each scrape copies them into snapshots.
+     * A gauge named {@code ..._total} is a counter; the client adds {@code _total} back when it writes one.
+     */
+    @Override
+    public MetricSnapshots collect() {
+        MetricSnapshots.Builder snapshots = MetricSnapshots.builder()
+                .metricSnapshot(counter("loomcounter_connections_opened", "Connections accepted since the start.",
+                        Labels.EMPTY, connectionsOpened.sum()))
+                .metricSnapshot(gauge("loomcounter_connections_open", "Connections being served now.",
+                        connectionsOpen.get()));
+        CounterSnapshot.Builder requestsEnded = CounterSnapshot.builder().name("loomcounter_requests")
+                .help("Counting requests ended, by how their scope ended.");
         for (RequestOutcome outcome : RequestOutcome.values()) {
-            out.append("loomcounter_requests_total{outcome=\"").append(outcome.label()).append("\"} ")
-                    .append(requests[outcome.ordinal()].sum()).append('\n');
+            requestsEnded.dataPoint(CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("outcome", outcome.label())).value(requests[outcome.ordinal()].sum()).build());
         }
-        String histogram = "loomcounter_request_duration_seconds";
-        header(out, histogram, "Time from a request's scope opening to its join, answered requests only.",
-                "histogram");
-        long[] counts = latency.counts();
-        long cumulative = 0;
-        for (int i = 0; i < counts.length; i++) {
-            cumulative += counts[i];
-            out.append(histogram).append("_bucket{le=\"").append(LatencyHistogram.label(i)).append("\"} ")
-                    .append(cumulative).append('\n');
-        }
-        out.append(histogram).append("_sum ").append(String.format(Locale.ROOT, "%.6f", latency.sumSeconds()))
-                .append('\n');
-        out.append(histogram).append("_count ").append(cumulative).append('\n');
+        snapshots.metricSnapshot(requestsEnded.build());
+        snapshots.metricSnapshot(HistogramSnapshot.builder().name("loomcounter_request_duration_seconds")
+                .help("Time from a request's scope opening to its join, answered requests only.")
+                .dataPoint(HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(LatencyHistogram.upperBounds(),
+                                latency.counts()))
+                        .sum(latency.sumSeconds()).build())
+                .build());
         for (Gauge gauge : gauges) {
-            // Prometheus's naming rule: a name ending in _total is a counter.
-            header(out, gauge.name(), gauge.help(), gauge.name().endsWith("_total") ? "counter" : "gauge");
-            out.append(gauge.name()).append(' ').append(gauge.value().getAsLong()).append('\n');
+            long value = gauge.value().getAsLong();
+            snapshots.metricSnapshot(gauge.name().endsWith(TOTAL)
+                    ? counter(gauge.name().substring(0, gauge.name().length() - TOTAL.length()), gauge.help(),
+                            Labels.EMPTY, value)
+                    : gauge(gauge.name(), gauge.help(), value));
         }
-        return out.toString();
+        return snapshots.build();
     }
 
-    private static void header(StringBuilder out, String name, String help, String type) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    static CounterSnapshot counter(String name, String help, Labels labels, double value) {
+        return CounterSnapshot.builder().name(name).help(help)
+                .dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(value).build()).build();
+    }
+
+    static GaugeSnapshot gauge(String name, String help, double value) {
+        return GaugeSnapshot.builder().name(name).help(help)
+                .dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
     }
 }

@@ -278,12 +278,12 @@ function gauges(g) {
   setValue('g-subtasks', formatNumber(g.loomcounter_subtasks_running));
   setValue('g-p50', formatMillis(g.p50Millis));
   setValue('g-p99', formatMillis(g.p99Millis));
-  document.getElementById('s-parallelism').textContent = formatNumber(g.jdk_virtual_thread_scheduler_parallelism);
-  document.getElementById('s-pool').textContent = formatNumber(g.jdk_virtual_thread_scheduler_pool_size);
-  document.getElementById('s-mounted').textContent = formatNumber(g.jdk_virtual_thread_scheduler_mounted);
+  document.getElementById('s-parallelism').textContent = formatNumber(g.schedulerParallelism);
+  document.getElementById('s-pool').textContent = formatNumber(g.schedulerPoolSize);
+  document.getElementById('s-mounted').textContent = formatNumber(g.schedulerMounted);
   const queued = document.getElementById('s-queued');
-  queued.textContent = formatNumber(g.jdk_virtual_thread_scheduler_queued);
-  queued.classList.toggle('hot', g.jdk_virtual_thread_scheduler_queued > 0);
+  queued.textContent = formatNumber(g.schedulerQueued);
+  queued.classList.toggle('hot', g.schedulerQueued > 0);
   push(state.rateHistory, g.requestsPerSecond || 0);
   push(state.subtaskHistory, g.loomcounter_subtasks_running || 0);
   document.getElementById('dropped').textContent = state.dropped > 0

@@ -47,8 +47,8 @@ class LiveEndpointsTest {
                     .containsEntry("loomcounter_subtasks_completed_total", 5.0)
                     .containsEntry("loomcounter_request_duration_seconds_count", 2.0)
                     .containsEntry("loomcounter_request_duration_seconds_bucket{le=\"+Inf\"}", 2.0)
-                    .containsKey("jdk_virtual_thread_scheduler_parallelism");
-            assertThat(samples.get("jdk_virtual_thread_scheduler_parallelism"))
+                    .containsKey("jvm_threads_virtual_parallelism_threads");
+            assertThat(samples.get("jvm_threads_virtual_parallelism_threads"))
                     .isEqualTo(Runtime.getRuntime().availableProcessors());
         }
     }

@@ -39,7 +39,8 @@ class ServerProcessTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
+    // The messages quote with ', CSV's default quote: here " quotes, and ' is text.
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "--bogus|Unknown option: '--bogus'",
             "--port 70000|port must be 0 to 65535, got 70000",
             "--port seven|'seven' is not an int",
