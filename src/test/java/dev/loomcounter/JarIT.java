@@ -63,6 +63,20 @@ class JarIT {
         }
     }
 
+    @Test
+    void aCopyOfTheJarAloneRefusesThePlotInOneLineBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path alone = Files.copy(JAR, dir.resolve("loom-counter.jar"));
+        // Port 1: nothing listens there, and nothing should try; the refusal comes before any connection.
+        Process client = new ProcessBuilder(JAVA, "--enable-preview", "-jar", alone.toString(), "client",
+                "--port", "1", "--requests", "1", "--plot", dir.resolve("plot.png").toString())
+                .redirectErrorStream(true).start();
+        String said = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).as("the client's exit code; it printed:%n%s", said).isEqualTo(2);
+        assertThat(said.lines()).as(said).hasSize(1).first().asString().contains("--plot", "lib/")
+                .doesNotContain("Exception");
+    }
+
     /** Reads the server's output up to its listening line; the rest stays in the pipe, a few lines at most. */
     private static String awaitPort(Process server) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(),

@@ -179,6 +179,9 @@ public final class ClientCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--timings only applies to the console client");
             }
             if (load) {
+                if (plot != null && LoadOutput.plotUnavailable().isPresent()) {
+                    throw new IllegalArgumentException(LoadOutput.plotUnavailable().get());
+                }
                 return new Mode.Load(new LoadSettings(clients == null ? 1 : clients,
                         requests != null ? new LoadSettings.Limit.Requests(requests)
                                 : total != null ? new LoadSettings.Limit.Total(total)

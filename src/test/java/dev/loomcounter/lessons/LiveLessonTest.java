@@ -40,7 +40,8 @@ class LiveLessonTest {
             RawHttp.Response metrics = RawHttp.exchange(webPort,
                     "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:" + webPort + "\r\nConnection: close\r\n\r\n");
             assertThat(new String(metrics.body(), StandardCharsets.UTF_8))
-                    .contains("jdk_virtual_thread_scheduler_mounted", "jdk_virtual_thread_scheduler_parallelism");
+                    .contains("jvm_threads_virtual_live_threads{scheduling_status=\"mounted\"}",
+                            "jvm_threads_virtual_parallelism_threads");
         }
     }
 }

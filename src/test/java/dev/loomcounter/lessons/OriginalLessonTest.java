@@ -25,8 +25,8 @@ class OriginalLessonTest {
         LessonsDoc.shows("printf '2 1' >&3; sleep 1; printf '0\\n' >&3\n");
         LessonsDoc.shows("printf '2 10\\n5 3\\n' >&3\n");
         LessonsDoc.shows("exec 3>&-\n");
-        LessonsDoc.shows("./mvnw -q compile exec:exec@server\n");
-        try (ServerProcess server = ServerProcess.start(List.of())) {
+        LessonsDoc.shows("./mvnw -q compile exec:exec@server -Dargs=\"--quiet\"\n");
+        try (ServerProcess server = ServerProcess.start(List.of("--quiet"))) {
             LessonsDoc.shows("conn-1 closed: client finished sending after 3 requests (0 open)");
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
