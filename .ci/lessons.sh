@@ -30,7 +30,7 @@ require_line() {
 # The server's JVM among the descendants of a process (Maven forks it, through a shell or two).
 server_started_by() {
   local candidate ancestor
-  for candidate in $(pgrep -f 'dev.loomcounter.Main server'); do
+  for candidate in $(pgrep -f 'dev.loomcounter.cli.Main server'); do
     ancestor=$candidate
     while ((ancestor > 1)); do
       if ((ancestor == $1)); then
@@ -130,7 +130,7 @@ check_one_carrier() {
 check_thread_dump() {
   local curl_line='curl -s http://127.0.0.1:7080/threads > dump.json'
   local grep_line="grep -E '\"(container|name)\"' dump.json"
-  local pgrep_line="PID=\$(pgrep -f 'dev.loomcounter.Main server')"
+  local pgrep_line="PID=\$(pgrep -f 'dev.loomcounter.cli.Main server')"
   local jdk_line="JDK25=\$(dirname \"\$(dirname \"\$(ps -o args= -p \"\$PID\" | cut -d' ' -f1)\")\")"
   local jcmd_line='"$JDK25/bin/jcmd" "$PID" Thread.dump_to_file -format=json jdk-dump.json'
   local jdk_grep_line="grep -E '\"(container|name)\"' jdk-dump.json"

@@ -34,7 +34,7 @@ class JarIT {
             List<String> entries = jar.stream().map(JarEntry::getName).toList();
             assertThat(entries).as("JFreeChart's classes").noneMatch(name -> name.startsWith("org/jfree/"))
                     .as("the Prometheus client's").anyMatch(name -> name.startsWith("io/prometheus/metrics/"))
-                    .contains("dev/loomcounter/Main.class");
+                    .contains("dev/loomcounter/cli/Main.class");
             String classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
             assertThat(classPath).startsWith("lib/jfreechart-").endsWith(".jar");
             assertThat(JAR.resolveSibling(classPath)).as("the library the manifest names").isRegularFile();

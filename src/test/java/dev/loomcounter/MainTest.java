@@ -2,6 +2,7 @@ package dev.loomcounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loomcounter.cli.Main;
 import dev.loomcounter.settings.ServerOptions;
 import dev.loomcounter.settings.ServerSettings;
 import dev.loomcounter.settings.ThreadKind;
@@ -201,6 +202,6 @@ class MainTest {
         assertThat(process.waitFor(Patience.PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(ExitCode.USAGE);
         assertThat(output).hasLineCount(1).startsWith("loom-counter uses a preview API of JDK 25: run it with "
-                + "--enable-preview, e.g. java --enable-preview -cp ").endsWith(" dev.loomcounter.Main client --port 7008\n");
+                + "--enable-preview, e.g. java --enable-preview -cp ").endsWith(" dev.loomcounter.cli.Main client --port 7008\n");
     }
 }

@@ -2,7 +2,7 @@ package dev.loomcounter.client;
 
 import dev.loomcounter.BuildVersion;
 import dev.loomcounter.ExitCode;
-import dev.loomcounter.Main;
+import dev.loomcounter.ArgumentFiles;
 import dev.loomcounter.client.console.ConsoleSession;
 import dev.loomcounter.client.console.Transcript;
 import dev.loomcounter.client.hold.HoldRun;
@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
                 ExitCode.THRESHOLD + ":load: every answer right, but a --threshold was crossed",
                 ExitCode.INTERRUPTED + ":load: Ctrl-C; the summary (and --json) covers the part that ran"},
         footerHeading = "%n",
-        footer = Main.ARGUMENT_FILES)
+        footer = ArgumentFiles.HELP)
 public final class ClientCommand implements Callable<Integer> {
 
     @Spec

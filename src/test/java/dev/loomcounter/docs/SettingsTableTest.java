@@ -2,7 +2,7 @@ package dev.loomcounter.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcounter.Main;
+import dev.loomcounter.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;

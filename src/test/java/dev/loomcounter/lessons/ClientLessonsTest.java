@@ -2,7 +2,7 @@ package dev.loomcounter.lessons;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loomcounter.Main;
+import dev.loomcounter.cli.Main;
 import dev.loomcounter.testing.Cli;
 import dev.loomcounter.testing.ServerProcess;
 import dev.loomcounter.testing.TestClient;

@@ -1,6 +1,6 @@
 package dev.loomcounter.testing;
 
-import dev.loomcounter.Main;
+import dev.loomcounter.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.loomcounter.Main;
+import dev.loomcounter.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,7 +52,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java --enable-preview [jvmOptions] -cp <test class path> dev.loomcounter.Main server --port 0
+     * Starts {@code java --enable-preview [jvmOptions] -cp <test class path> dev.loomcounter.cli.Main server --port 0
      * [serverArgs]}.
      *
      * @param jdkJavaOptions the {@code JDK_JAVA_OPTIONS} the {@code java} launcher reads; empty for none

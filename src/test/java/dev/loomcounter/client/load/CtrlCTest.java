@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.loomcounter.ExitCode;
-import dev.loomcounter.Main;
+import dev.loomcounter.cli.Main;
 import dev.loomcounter.testing.Patience;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.loomcounter.BuildVersion;
 import dev.loomcounter.ExitCode;
-import dev.loomcounter.Main;
+import dev.loomcounter.cli.Main;
 import dev.loomcounter.protocol.ErrorCode;
 import dev.loomcounter.testing.TestServer;
 import java.io.IOException;

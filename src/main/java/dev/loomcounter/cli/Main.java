@@ -1,5 +1,8 @@
-package dev.loomcounter;
+package dev.loomcounter.cli;
 
+import dev.loomcounter.ArgumentFiles;
+import dev.loomcounter.BuildVersion;
+import dev.loomcounter.ExitCode;
 import dev.loomcounter.client.ClientCommand;
 import dev.loomcounter.demo.DemoCommand;
 import dev.loomcounter.server.ServerCommand;
@@ -8,7 +11,11 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code loom-counter server [flags]} and {@code loom-counter client [flags]}. */
+/**
+ * {@code loom-counter server [flags]} and {@code loom-counter client [flags]}: the one entry point, in a package of its
+ * own, so that the commands it gathers depend on the root package ({@link ExitCode}, {@link BuildVersion}) and the root
+ * on none of them.
+ */
 @Command(name = "loom-counter", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "A counting server on virtual threads and structured concurrency (JDK 25).",
         subcommands = {ServerCommand.class, ClientCommand.class, DemoCommand.class},
@@ -18,13 +25,8 @@ import picocli.CommandLine.Command;
                 ExitCode.FAILED + ":failed (each command's --help says how)",
                 ExitCode.USAGE + ":a bad command, flag or value; or a JVM without --enable-preview"},
         footerHeading = "%n",
-        footer = Main.ARGUMENT_FILES)
+        footer = ArgumentFiles.HELP)
 public final class Main {
-
-    /** Picocli's argument files, for every command's help: long flag lists belong in a file, not in a shell history. */
-    public static final String ARGUMENT_FILES = "Flags can come from a file: @FILE is replaced by the words in FILE "
-            + "(split at spaces and line ends; quote a value with spaces; # starts a comment line), "
-            + "as in: loom-counter client @load.args";
 
     public static void main(String[] args) {
         Optional<String> previewProblem = PreviewCheck.problem(args);

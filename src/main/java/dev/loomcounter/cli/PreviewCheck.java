@@ -1,4 +1,4 @@
-package dev.loomcounter;
+package dev.loomcounter.cli;
 
 import java.io.File;
 import java.util.Arrays;
