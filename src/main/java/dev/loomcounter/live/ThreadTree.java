@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadFactory;
  * <p>What it costs: the tree is a set of {@linkplain Branch branches}, one per connection (and one for the server's
  * own scope). A connection's scopes, its own and its requests', are recorded in its branch, under a lock that only
  * the connection's threads and a dump take; the server-wide set changes once when a connection opens and once when it
- * closes, never per request. A thread is added to its scope's list by the scope's owner, inside {@code fork()}.
+ * closes, never per request. A thread is added to its scope's array by the scope's owner, inside {@code fork()}.
  * Nothing is done on the forked thread itself, and nothing per thread is added to its stack.
  */
 public final class ThreadTree {
